@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Entry points of the watchbpf sub-commands (see the table in main.c).
+ * Each takes argv with argv[0] being the command name and returns the
+ * process exit status. */
+#ifndef WATCHBPF_COMMANDS_H
+#define WATCHBPF_COMMANDS_H
+
+int cmd_run(int argc, char **argv);    /* gatekeeper/run.c */
+int cmd_doctor(int argc, char **argv); /* gatekeeper/doctor.c */
+int cmd_digest(int argc, char **argv); /* fsverity/digest_cmd.c */
+int cmd_check(int argc, char **argv);  /* policy/check_cmd.c */
+
+#endif

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/* watchbpf: command table and dispatch, in the manner of bpftool. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "lib/util.h"
+
+#ifndef WATCHBPF_VERSION
+#define WATCHBPF_VERSION "0.0.0"
+#endif
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run, "run [--enforce|--audit] POLICY   load the gatekeeper (foreground)" },
+	{ "check", cmd_check, "check POLICY                     validate a policy file" },
+	{ "digest", cmd_digest, "digest [OPTIONS] FILE...         print fs-verity digests" },
+	{ "doctor", cmd_doctor, "doctor                           report kernel support" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: %s --enforce POLICY | --audit POLICY\n", prog_name);
+	fprintf(f, "       %s COMMAND [ARGS]\n\nCommands:\n", prog_name);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+	fprintf(f, "  version\n  help\n\nSee docs/ for the policy format and the log format.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	/* "watchbpf --enforce alice.yaml" is the proposal's spelling of "run". */
+	if (cmd[0] == '-' && strcmp(cmd, "-h") && strcmp(cmd, "--help") &&
+	    strcmp(cmd, "--version")) {
+		argv[0] = "run";
+		return cmd_run(argc, argv);
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("watchbpf %s\n", WATCHBPF_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	p_err("unknown command '%s' (try '%s help')", cmd, prog_name);
+	return 2;
+}

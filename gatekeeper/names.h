@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Names for the log: bpf() commands come from the running kernel's BTF
+ * (enum bpf_cmd), so new commands are named without a table to maintain. */
+#ifndef WATCHBPF_NAMES_H
+#define WATCHBPF_NAMES_H
+
+#include <stddef.h>
+
+struct btf;
+
+#define WB_MAX_CMDS 256
+
+struct wb_names {
+	char *cmd[WB_MAX_CMDS]; /* "map_create", ...; NULL when unknown */
+};
+
+/* 0, or -errno when BTF has no enum bpf_cmd. */
+int names_init(struct wb_names *n, const struct btf *vmlinux);
+void names_free(struct wb_names *n);
+
+/* "exec", "load", "update", else the command without BPF_ in lower case,
+ * else "cmd_N". Returns buf or a constant string. */
+const char *op_name(const struct wb_names *n, unsigned int op, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest-side test helpers (busybox sh). Every check prints "ok - NAME" or
+# "not ok - NAME" followed by "#"-prefixed details; the host counts them.
+
+FAILED=0
+
+pass() { echo "ok - $1"; }
+fail() {
+	echo "not ok - $1"
+	shift
+	[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
+	FAILED=$((FAILED + 1))
+}
+
+# expect_ok NAME CMD...: CMD exits 0
+expect_ok() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "exit $? from: $*" "$out"; fi
+}
+
+# expect_eperm NAME CMD...: CMD fails and says "Operation not permitted"
+expect_eperm() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		fail "$name" "succeeded, expected EPERM: $*" "$out"
+	elif echo "$out" | grep -q 'Operation not permitted'; then
+		pass "$name"
+	else
+		fail "$name" "failed without EPERM: $*" "$out"
+	fi
+}
+
+# expect_line NAME ERE FILE: a line of FILE matches ERE
+expect_line() {
+	if grep -Eq -- "$2" "$3"; then pass "$1"; else fail "$1" "no line matching: $2" "--- $3:" "$(tail -n 20 "$3")"; fi
+}
+
+# expect_no_line NAME ERE FILE: no line of FILE matches ERE
+expect_no_line() {
+	if grep -Eq -- "$2" "$3"; then fail "$1" "unexpected line: $(grep -E -- "$2" "$3" | head -n 3)"; else pass "$1"; fi
+}
+
+# start_gatekeeper ARGS...: runs watchbpf ARGS in the background, logging to
+# /tmp/wb.out and /tmp/wb.err, and waits until it says it is attached.
+start_gatekeeper() {
+	: >/tmp/wb.out
+	: >/tmp/wb.err
+	watchbpf "$@" >/tmp/wb.out 2>/tmp/wb.err &
+	WB_PID=$!
+	i=0
+	while [ $i -lt 600 ]; do
+		grep -Eq 'watchbpf: (enforcing|auditing) policy' /tmp/wb.err && return 0
+		kill -0 $WB_PID 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat /tmp/wb.err
+	return 1
+}
+
+# stop_gatekeeper: SIGINT, and the exit status of watchbpf
+stop_gatekeeper() {
+	kill -INT $WB_PID
+	wait $WB_PID
+}
+
+# in_cgroup NAME CMD...: run CMD in cgroup NAME (the log's pod)
+in_cgroup() {
+	local cg=/sys/fs/cgroup/$1
+	shift
+	mkdir -p "$cg"
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" "$@"
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boots one test kernel under qemu with the test initramfs and an ext4 disk
+# (fs-verity enabled) holding DISK_DIR, runs DISK_DIR/scenario.sh and copies
+# the console to LOG.  Exit status: the scenario's, or 124 when no boot
+# reached the scenario in 3 tries or the scenario hung.
+# Usage: run.sh KERNEL_DIR INITRAMFS DISK_DIR LOG [TIMEOUT_SECONDS]
+set -uo pipefail
+kdir=$1 initrd=$2 disk_dir=$3 log=$4 timeout=${5:-300}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# WBVM_KEEP_DISK=FILE keeps the disk image after the run (to read results)
+keep_disk=${WBVM_KEEP_DISK:-}
+
+# the per-kernel part: virtio_blk.ko, appended as a second cpio archive
+mkdir -p "$work/m/lib/modules"
+cp "$kdir/virtio_blk.ko" "$work/m/lib/modules/"
+(cd "$work/m" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/mod.cpio.gz"
+cat "$initrd" "$work/mod.cpio.gz" >"$work/initrd"
+
+size=$(( $(du -sm "$disk_dir" | cut -f1) + 64 ))
+mkfs.ext4 -q -F -b 4096 -O verity -L wbtest -d "$disk_dir" "$work/disk.img" "${size}M" >/dev/null ||
+	{ echo "run.sh: mkfs.ext4 failed" >&2; exit 125; }
+
+qemu=${QEMU:-qemu-system-x86_64}
+for try in 1 2 3; do
+	: >"$log"
+	timeout -s KILL $((timeout + 60)) "$qemu" -nodefaults -no-reboot -nographic \
+		-machine q35 -cpu max -smp 2 -m 1536 -accel tcg \
+		-kernel "$kdir/vmlinuz" -initrd "$work/initrd" \
+		-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 wbvm.timeout=$timeout" \
+		-drive "file=$work/disk.img,format=raw,if=virtio" \
+		-serial "file:$log" -monitor none </dev/null >"$work/qemu.out" 2>&1
+	qrc=$?
+	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+	# the firmware leaves escape sequences before the first line: no ^
+	if grep -q 'WBVM-BOOTED' "$log"; then
+		rc=$(sed -n 's/.*WBVM-EXIT \([0-9]*\).*/\1/p' "$log" | tail -1)
+		if [ -z "$rc" ]; then
+			echo "run.sh: scenario did not finish (qemu exit $qrc, limit ${timeout}s)" >&2
+			exit 124
+		fi
+		[ -n "$keep_disk" ] && mv "$work/disk.img" "$keep_disk"
+		exit "$rc"
+	fi
+	echo "run.sh: boot $try of 3 did not reach the scenario (qemu exit $qrc):" >&2
+	tail -n 5 "$log" "$work/qemu.out" >&2
+done
+echo "run.sh: $(cat "$kdir/release") never booted to the scenario" >&2
+exit 124
