@@ -100,7 +100,8 @@ format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')
 
 lint: $(BUILD)/watchbpf.skel.h
-	clang-tidy --quiet $(LIB_SRCS) gatekeeper/main.c -- $(CFLAGS)
+	@for f in $(LIB_SRCS) gatekeeper/main.c; do \
+		clang-tidy --quiet $$f -- $(CFLAGS) || exit 1; done
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -I. -I$(BUILD) --suppress=missingIncludeSystem \
 		lib fsverity policy gatekeeper

@@ -13,7 +13,6 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,14 +84,15 @@ struct tree {
 	EVP_MD_CTX *salted; /* state after absorbing the padded salt */
 	EVP_MD_CTX *work;
 	/*
-	 * One allocation: a block per level below the root, the tail and the
-	 * root. (Hashing into the descriptor inside this struct instead makes
-	 * clang's analyzer forget these pointers and report leaks.)
+	 * One allocation: a block per level below the root, the tail block
+	 * and the root hash. The root is copied into desc at the end: had
+	 * EVP written into this struct, clang's analyzer would forget the
+	 * pointers in it and report leaks.
 	 */
 	unsigned char *pending;
 	unsigned char *tail;	/* the last data block, zero-padded */
-	unsigned int filled[FSV_MAX_LEVELS];
 	unsigned char *root;
+	unsigned int filled[FSV_MAX_LEVELS];
 	unsigned int root_count;
 };
 
@@ -172,7 +172,7 @@ static void tree_free(struct tree *t)
 	EVP_MD_CTX_free(t->salted);
 	free(t->pending);
 	t->work = t->salted = NULL;
-	t->pending = t->tail = NULL;
+	t->pending = t->tail = t->root = NULL;
 }
 
 /*
@@ -201,9 +201,8 @@ static int tree_push(struct tree *t, int level, const unsigned char *blk)
 
 	for (;;) {
 		if (level == t->num_levels) {
-			/* More than one root hash means the level count is wrong. */
-			if (t->root_count++)
-				return -EOVERFLOW;
+			/* tree_final() checks that this happens exactly once */
+			t->root_count++;
 			return hash_block(t->work, t->salted, blk, t->block_size, t->root);
 		}
 		err = hash_block(t->work, t->salted, blk, t->block_size,
@@ -267,6 +266,7 @@ static int tree_final(struct tree *t, struct fsv_digest *out)
 			if (err)
 				return err;
 		}
+		/* Anything else means a wrong level count: a bug, not bad data. */
 		if (t->root_count != 1)
 			return -EOVERFLOW;
 		memcpy(t->desc.root_hash, t->root, t->alg->digest_size);

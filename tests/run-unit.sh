@@ -5,6 +5,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
+cd "$top" || exit 1  # the unit tests open fixtures by relative path
 rc=0
 "$build/unit-tests" || rc=1
 WATCHBPF="$build/watchbpf" bash "$top/tests/unit/digest_vs_tool.sh" || rc=1

@@ -66,10 +66,11 @@ stop_gatekeeper() {
 	wait $WB_PID
 }
 
-# in_cgroup NAME CMD...: run CMD in cgroup NAME (the log's pod)
+# in_cgroup NAME CMD...: run CMD in cgroup NAME (the log's pod); its pid
+# is left in /tmp/last.pid
 in_cgroup() {
 	local cg=/sys/fs/cgroup/$1
 	shift
 	mkdir -p "$cg"
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" "$@"
+	sh -c 'echo $$ >"$0/cgroup.procs" && echo $$ >/tmp/last.pid && exec "$@"' "$cg" "$@"
 }

@@ -38,10 +38,10 @@ expect_ok "alice from a forked child" $B/alice fork
 expect_eperm "alice copied to tmpfs (no verity) is denied" /tmp/alice
 tpid=$(/tmp/alice | sed -n 's/^alice: pid \([0-9]*\).*/\1/p')
 expect_eperm "imposter alice (one byte changed) is denied" $B/imposter
-in_cgroup eve /tmp/eve prog load /mnt/bpf/xdp_pass.bpf.o /sys/fs/bpf/eve1 >/tmp/eve.out 2>&1 &
-epid=$!
-wait $epid
-if [ $? != 0 ] && grep -q 'Operation not permitted' /tmp/eve.out; then pass "eve cannot load a program"
+in_cgroup eve /tmp/eve prog load /mnt/bpf/xdp_pass.bpf.o /sys/fs/bpf/eve1 >/tmp/eve.out 2>&1
+rc=$?
+epid=$(cat /tmp/last.pid)
+if [ $rc != 0 ] && grep -q 'Operation not permitted' /tmp/eve.out; then pass "eve cannot load a program"
 else fail "eve cannot load a program" "$(cat /tmp/eve.out)"; fi
 expect_eperm "eve cannot create a map" /tmp/eve map create /sys/fs/bpf/evemap type array key 4 value 4 entries 1 name eve_map
 expect_eperm "eve cannot list programs" /tmp/eve prog list
