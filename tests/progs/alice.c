@@ -7,6 +7,7 @@
  *   alice            in this thread
  *   alice thread     from a second thread (the mark must follow threads)
  *   alice fork       from a forked child (and children)
+ *   alice exec P...  exec P (the mark must be replaced by P's)
  */
 #include <errno.h>
 #include <linux/bpf.h>
@@ -89,6 +90,11 @@ int main(int argc, char **argv)
 
 	printf("alice: pid %d tag %s\n", getpid(), build_tag);
 	fflush(stdout);
+	if (!strcmp(how, "exec") && argc > 2) {
+		execv(argv[2], argv + 2);
+		printf("alice: exec %s: %s\n", argv[2], strerror(errno));
+		return 2;
+	}
 	if (!strcmp(how, "thread")) {
 		pthread_t t;
 

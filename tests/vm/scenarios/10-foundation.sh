@@ -36,6 +36,11 @@ apid=$(sed -n 's/^alice: pid \([0-9]*\).*/\1/p' /tmp/alice.out)
 expect_ok "alice from a thread" $B/alice thread
 expect_ok "alice from a forked child" $B/alice fork
 expect_eperm "alice copied to tmpfs (no verity) is denied" /tmp/alice
+expect_eperm "alice exec'ing a non-loader loses the mark" $B/alice exec /tmp/alice
+expect_ok "alice exec'ing alice keeps it" $B/alice exec $B/alice
+printf '#!%s\n' $B/alice >/tmp/script.sh
+chmod +x /tmp/script.sh
+expect_eperm "a script with #!alice gets no mark" /tmp/script.sh
 tpid=$(/tmp/alice | sed -n 's/^alice: pid \([0-9]*\).*/\1/p')
 expect_eperm "imposter alice (one byte changed) is denied" $B/imposter
 in_cgroup eve /tmp/eve prog load /mnt/bpf/xdp_pass.bpf.o /sys/fs/bpf/eve1 >/tmp/eve.out 2>&1
