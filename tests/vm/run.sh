@@ -5,6 +5,7 @@
 # the console to LOG.  Exit status: the scenario's, or 124 when no boot
 # reached the scenario in 3 tries or the scenario hung.
 # Usage: run.sh KERNEL_DIR INITRAMFS DISK_DIR LOG [TIMEOUT_SECONDS]
+# WBVM_APPEND adds to the kernel command line (e.g. lsm=...).
 set -uo pipefail
 kdir=$1 initrd=$2 disk_dir=$3 log=$4 timeout=${5:-300}
 work=$(mktemp -d)
@@ -28,7 +29,7 @@ for try in 1 2 3; do
 	timeout -s KILL $((timeout + 60)) "$qemu" -nodefaults -no-reboot -nographic \
 		-machine q35 -cpu max -smp 2 -m 1536 -accel tcg \
 		-kernel "$kdir/vmlinuz" -initrd "$work/initrd" \
-		-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 wbvm.timeout=$timeout" \
+		-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 wbvm.timeout=$timeout ${WBVM_APPEND:-}" \
 		-drive "file=$work/disk.img,format=raw,if=virtio" \
 		-serial "file:$log" -monitor none </dev/null >"$work/qemu.out" 2>&1
 	qrc=$?

@@ -47,5 +47,21 @@ echo 'exit 7' >"$tmp/disk/scenario.sh"
 rc=$?
 if [ $rc = 7 ]; then ok "the scenario's exit status is returned"; else bad "the scenario's exit status is returned" "exit $rc"; fi
 
+# a kernel booted without the BPF LSM: the daemon says so and exits 1
+cat >"$tmp/disk/scenario.sh" <<'EOT'
+printf 'name: p\nloaders: []\n' >/tmp/p.yaml
+watchbpf --enforce /tmp/p.yaml 2>/tmp/err
+echo "rc=$?"
+cat /tmp/err
+EOT
+WBVM_APPEND="lsm=capability,landlock,yama" "$here/run.sh" "$k" "$tmp/initrd" "$tmp/disk" "$tmp/log" 60 2>"$tmp/err"
+if grep -q '^rc=1$' "$tmp/log" &&
+	grep -Eq "^watchbpf: error: BPF LSM is not active: 'bpf' is not in the active LSM list '([a-z]+,)*yama(,[a-z]+)*' \(boot with lsm=[a-z,]*yama[a-z,]*,bpf\)$" "$tmp/log" &&
+	[ "$(grep -c '^watchbpf:' "$tmp/log")" = 1 ]; then
+	ok "daemon on a kernel booted without the BPF LSM: one clear error, exit 1"
+else
+	bad "daemon on a kernel booted without the BPF LSM: one clear error, exit 1" "$(grep -v '^\[' "$tmp/log" | tail -n 5)"
+fi
+
 echo "harness: $passed passed, $failed failed"
 [ $failed = 0 ]

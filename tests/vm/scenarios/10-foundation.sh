@@ -23,6 +23,10 @@ loaders:
       digest: $digest
 EOT
 expect_ok "policy check" watchbpf check /tmp/alice.yaml
+watchbpf doctor >/tmp/doctor.out 2>&1
+expect_line "doctor: BPF LSM programs loadable" '^BPF LSM programs loadable: +yes$' /tmp/doctor.out
+expect_line "doctor: BPF LSM active" '^BPF LSM active: +yes \(.*bpf.*\)$' /tmp/doctor.out
+expect_line "doctor: can run" '^watchbpf can run on this kernel\.$' /tmp/doctor.out
 
 expect_ok "without gatekeeper: eve loads a program" /tmp/eve prog load /mnt/bpf/xdp_pass.bpf.o /sys/fs/bpf/eve0
 rm -f /sys/fs/bpf/eve0
@@ -70,3 +74,14 @@ expect_ok "after the daemon stops eve loads again" /tmp/eve prog load /mnt/bpf/x
 rm -f /sys/fs/bpf/eve2
 echo "--- decision log"
 cat /tmp/wb.out
+
+# Audit mode: the same decisions, logged as such, and nothing denied; SIGTERM
+# ends it as cleanly as SIGINT.
+if start_gatekeeper --audit /tmp/alice.yaml; then pass "audit: gatekeeper starts"; else fail "audit: gatekeeper starts"; fi
+expect_line "audit: says it audits" '^watchbpf: auditing policy alice-demo$' /tmp/wb.err
+expect_ok "audit: tmpfs alice is allowed" /tmp/alice
+expect_ok "audit: alice is allowed" $B/alice
+kill -TERM $WB_PID
+if wait $WB_PID; then pass "gatekeeper exits 0 on SIGTERM"; else fail "gatekeeper exits 0 on SIGTERM"; fi
+expect_line "audit: tmpfs alice's load logged as would-be denial" "^process: alice pid: [0-9]+ pod: host op: load type: xdp name: from_netdev action: BPFDenied audit reason: not-loader$" /tmp/wb.out
+expect_line "audit: alice's load approved" "^process: alice pid: [0-9]+ pod: host op: load type: xdp name: from_netdev action: Approved loader: alice$" /tmp/wb.out
