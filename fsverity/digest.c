@@ -39,12 +39,12 @@ _Static_assert(READ_CHUNK % FSV_MAX_BLOCK_SIZE == 0, "chunk must hold whole bloc
 
 /* The kernel's struct fsverity_descriptor; the file digest is its hash. */
 struct fsv_descriptor {
-	uint8_t version;	/* 1 */
+	uint8_t version; /* 1 */
 	uint8_t hash_algorithm; /* FSV_HASH_* */
 	uint8_t log_blocksize;
 	uint8_t salt_size;
 	uint32_t reserved_0x04;
-	uint64_t data_size;	/* little endian */
+	uint64_t data_size; /* little endian */
 	uint8_t root_hash[64];
 	uint8_t salt[FSV_MAX_SALT_SIZE];
 	uint8_t reserved[144];
@@ -90,7 +90,7 @@ struct tree {
 	 * pointers in it and report leaks.
 	 */
 	unsigned char *pending;
-	unsigned char *tail;	/* the last data block, zero-padded */
+	unsigned char *tail; /* the last data block, zero-padded */
 	unsigned char *root;
 	unsigned int filled[FSV_MAX_LEVELS];
 	unsigned int root_count;
@@ -115,9 +115,9 @@ static int tree_init(struct tree *t, const struct fsv_params *p, uint64_t data_s
 	hash_alg = p->hash_alg ? p->hash_alg : FSV_HASH_SHA256;
 	t->block_size = p->block_size ? p->block_size : FSV_DEFAULT_BLOCK_SIZE;
 	t->alg = find_alg(hash_alg);
-	if (!t->alg || t->block_size < FSV_MIN_BLOCK_SIZE ||
-	    t->block_size > FSV_MAX_BLOCK_SIZE || (t->block_size & (t->block_size - 1)) ||
-	    p->salt_size > FSV_MAX_SALT_SIZE || (p->salt_size && !p->salt)) {
+	if (!t->alg || t->block_size < FSV_MIN_BLOCK_SIZE || t->block_size > FSV_MAX_BLOCK_SIZE ||
+	    (t->block_size & (t->block_size - 1)) || p->salt_size > FSV_MAX_SALT_SIZE ||
+	    (p->salt_size && !p->salt)) {
 		err = -EINVAL;
 		goto out;
 	}
@@ -280,8 +280,7 @@ static int tree_final(struct tree *t, struct fsv_digest *out)
 	return 0;
 }
 
-int fsv_digest_mem(const void *data, size_t len, const struct fsv_params *p,
-		   struct fsv_digest *out)
+int fsv_digest_mem(const void *data, size_t len, const struct fsv_params *p, struct fsv_digest *out)
 {
 	struct tree t;
 	int err;
@@ -447,7 +446,7 @@ char *fsv_digest_format(const struct fsv_digest *d, char *buf, size_t len)
 	if (!a || d->size != a->digest_size)
 		return buf;
 	name_len = strlen(a->name);
-	if (len < name_len + 1 + 2 * a->digest_size + 1)
+	if (len < name_len + 1 + 2 * (size_t)a->digest_size + 1)
 		return buf;
 	memcpy(buf, a->name, name_len);
 	s = buf + name_len;
@@ -493,10 +492,10 @@ int fsv_digest_parse(const char *s, struct fsv_digest *out)
 		}
 	}
 	hex = colon + 1;
-	if (!a || strlen(hex) != 2 * a->digest_size)
+	if (!a || strlen(hex) != 2 * (size_t)a->digest_size)
 		return -EINVAL;
 	d.size = a->digest_size;
-	for (unsigned int i = 0; i < d.size; i++) {
+	for (size_t i = 0; i < d.size; i++) {
 		hi = hex_val(hex[2 * i]);
 		lo = hex_val(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)

@@ -15,15 +15,15 @@
 #define FSV_MAX_BLOCK_SIZE 65536
 #define FSV_DEFAULT_BLOCK_SIZE 4096
 /* Enough for "sha512:" + 128 hex digits + NUL. */
-#define FSV_DIGEST_STR_SIZE (sizeof("sha512:") + 2 * FSV_MAX_DIGEST_SIZE)
+#define FSV_DIGEST_STR_SIZE (sizeof("sha512:") + 2 * (size_t)FSV_MAX_DIGEST_SIZE)
 
 enum { FSV_HASH_SHA256 = 1, FSV_HASH_SHA512 = 2 }; /* = FS_VERITY_HASH_ALG_* */
 
 struct fsv_params {
-	unsigned int hash_alg;     /* FSV_HASH_*; 0 means SHA256 */
-	unsigned int block_size;   /* power of 2, 1024..65536; 0 means 4096 */
+	unsigned int hash_alg; /* FSV_HASH_*; 0 means SHA256 */
+	unsigned int block_size; /* power of 2, 1024..65536; 0 means 4096 */
 	const unsigned char *salt; /* may be NULL */
-	size_t salt_size;          /* <= 32 */
+	size_t salt_size; /* <= 32 */
 };
 
 struct fsv_digest {

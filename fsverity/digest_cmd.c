@@ -112,8 +112,8 @@ int cmd_digest(int argc, char **argv)
 			break;
 		case OPT_SALT:
 			if (parse_salt(optarg, salt, &params.salt_size)) {
-				p_err("invalid salt '%s': must be hex, at most %d bytes",
-				      optarg, FSV_MAX_SALT_SIZE);
+				p_err("invalid salt '%s': must be hex, at most %d bytes", optarg,
+				      FSV_MAX_SALT_SIZE);
 				ret = 2;
 				goto out;
 			}
@@ -148,6 +148,10 @@ int cmd_digest(int argc, char **argv)
 		err = fsv_digest_path(argv[i], &params, &d);
 		if (err == -EAGAIN) {
 			p_err("%s: file changed size while being read", argv[i]);
+			ret = 1;
+		} else if (err == -EINVAL) {
+			/* the parameters were checked above: it is the file */
+			p_err("%s: not a regular file", argv[i]);
 			ret = 1;
 		} else if (err) {
 			p_err("%s: %s", argv[i], strerror(-err));

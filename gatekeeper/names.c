@@ -27,7 +27,7 @@ int names_init(struct wb_names *n, const struct btf *vmlinux)
 		const char *s = btf__name_by_offset(vmlinux, e->name_off);
 		char *name;
 
-		if (e->val >= WB_MAX_CMDS || !s || strncmp(s, "BPF_", 4) || n->cmd[e->val])
+		if (e->val >= WB_MAX_CMDS || !s || strncmp(s, "BPF_", 4) != 0 || n->cmd[e->val])
 			continue; /* aliases (BPF_PROG_RUN) keep the first name */
 		name = strdup(s + 4);
 		if (!name) {

@@ -445,7 +445,7 @@ int policy_load_string(const char *fname, const char *text, size_t len, struct w
 	if (err && errlen)
 		err[0] = '\0';
 	if (len > WB_POLICY_MAX_SIZE) {
-		yerr_at(&e, 0, 0, "too large (more than %d bytes)", WB_POLICY_MAX_SIZE);
+		yerr_at(&e, 0, 0, "too large (more than %zu bytes)", WB_POLICY_MAX_SIZE);
 		goto out;
 	}
 	if (ytree_parse(&e, text, len, &root))

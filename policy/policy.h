@@ -13,7 +13,7 @@
 #include "fsverity/digest.h"
 
 /* Larger files are refused before parsing: a policy is a few KiB. */
-#define WB_POLICY_MAX_SIZE (1024 * 1024)
+#define WB_POLICY_MAX_SIZE ((size_t)1 << 20)
 
 #define WB_POLICY_NAME_MAX 63
 #define WB_LOADER_NAME_MAX 31

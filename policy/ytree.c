@@ -14,7 +14,7 @@
 #include "policy/ytree.h"
 
 #define YSHOW_MAX_BYTES 160
-_Static_assert(YSHOW_SIZE >= 4 * YSHOW_MAX_BYTES + sizeof("..."), "YSHOW_SIZE too small");
+_Static_assert(YSHOW_SIZE >= (size_t)4 * YSHOW_MAX_BYTES + sizeof("..."), "YSHOW_SIZE too small");
 
 struct builder {
 	struct yerr *e;
@@ -201,7 +201,8 @@ static int node_append(struct ynode *parent, struct ynode *n)
 {
 	if (parent->nr == parent->cap) {
 		size_t cap = parent->cap ? 2 * parent->cap : 4;
-		struct ynode **items = reallocarray(parent->items, cap, sizeof(*items));
+		/* an array of pointers: sizeof(pointer) is meant */
+		struct ynode **items = reallocarray(parent->items, cap, sizeof(*items)); // NOLINT(bugprone-sizeof-expression)
 
 		if (!items)
 			return -1;

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -18,8 +19,10 @@
 #include "lib/util.h"
 #include "test.h"
 
+#define KiB(n) ((size_t)(n) << 10)
+#define MiB(n) ((size_t)(n) << 20)
 /* Large enough for a 4-level tree (1 KiB blocks, SHA-512) plus change. */
-#define PATTERN_SIZE (4 * 1024 * 1024 + 4096)
+#define PATTERN_SIZE (MiB(4) + 4096)
 
 /* The byte pattern of fsverity-utils' test_compute_digest.c. */
 static const unsigned char *pattern(void)
@@ -37,8 +40,8 @@ static const unsigned char *pattern(void)
 }
 
 /* Digest of pattern()[0..size) as "alg:hex", or "error N". */
-static const char *mem_digest_str(size_t size, unsigned int alg, unsigned int bs,
-				  const char *salt, char *buf, size_t len)
+static const char *mem_digest_str(size_t size, unsigned int alg, unsigned int bs, const char *salt,
+				  char *buf, size_t len)
 {
 	struct fsv_params p = {
 		.hash_alg = alg,
@@ -109,24 +112,24 @@ static const struct tool_vector {
 	  "sha256:5ac62f0661e41999ed94d214930c49093bb0d969ac9c000dbfa4738fa283c439" },
 	{ "block+1", FSV_HASH_SHA256, 4096, NULL, 4097,
 	  "sha256:e730e89ad732bee23a7a2398c83b3e1d5f403b09b7b7bd9ec4e46af8101652f3" },
-	{ "1 level, full", FSV_HASH_SHA256, 1024, NULL, 32 * 1024,
+	{ "1 level, full", FSV_HASH_SHA256, 1024, NULL, KiB(32),
 	  "sha256:ab8092e16d168f9e1ac58c3b3584064cf04576c4863865671a72af5555d6ca28" },
-	{ "2 levels", FSV_HASH_SHA256, 1024, NULL, 32 * 1024 + 1,
+	{ "2 levels", FSV_HASH_SHA256, 1024, NULL, KiB(32) + 1,
 	  "sha256:853cba98352f4aeddd0b454128bcd50b34435800a52e0b0b1d8fc58f00c6b097" },
-	{ "2 levels, full", FSV_HASH_SHA256, 1024, NULL, 1 << 20,
+	{ "2 levels, full", FSV_HASH_SHA256, 1024, NULL, MiB(1),
 	  "sha256:ecaadb9ddb22427dcf3f6ef140989226adf343ca6ec053956c5c6b633dff3671" },
-	{ "3 levels", FSV_HASH_SHA256, 1024, NULL, (1 << 20) + 1,
+	{ "3 levels", FSV_HASH_SHA256, 1024, NULL, MiB(1) + 1,
 	  "sha256:db17a12606994d1f1cc3014e8ab3219f7e1892bc8b0fca5fb40ad0fa0c56ac2b" },
 	{ "sha512 1 byte", FSV_HASH_SHA512, 4096, NULL, 1,
 	  "sha512:9fcf5172b085b1c8f9365eecb37a1869e193a4705654a5829f11939cd01d5c0f"
 	  "d97276be8cd9d49f76cfc8dcfeb80f8128e3548a1de50b56912b9e3fc7bde27b" },
-	{ "sha512 2 levels", FSV_HASH_SHA512, 1024, NULL, 16 * 1024 + 1,
+	{ "sha512 2 levels", FSV_HASH_SHA512, 1024, NULL, KiB(16) + 1,
 	  "sha512:839d40a9c34e4ee5bf1c11d19365fcb7e4999b69252bca6d6218390d1c4f3e17"
 	  "ee56a09d16210cb820ee5821ef91b50d8d4bffe666077f8e9c7eeac45ef28160" },
-	{ "sha512 3 levels salted", FSV_HASH_SHA512, 1024, "00ff", 256 * 1024 + 1,
+	{ "sha512 3 levels salted", FSV_HASH_SHA512, 1024, "00ff", KiB(256) + 1,
 	  "sha512:2e83f7c0b81b4a026e0f6317b69b4020e105fad9d9090478abdcb6b90e290c9c"
 	  "87f6ef37c3a534ec670b5916c2097f1b32e99522c94b4289b93e2b80db52d114" },
-	{ "sha512 4 levels", FSV_HASH_SHA512, 1024, NULL, 4 * 1024 * 1024 + 1,
+	{ "sha512 4 levels", FSV_HASH_SHA512, 1024, NULL, MiB(4) + 1,
 	  "sha512:16eb44341fefd5104609f3f56fe02a481fee2dddc75266b9f0dbf7c2c4176efa"
 	  "5048cc8f40748bef6189f53e8329d64ad1cf662ac2276f5fae158612d7a9c6d5" },
 	{ "32-byte salt", FSV_HASH_SHA256, 4096,
@@ -155,8 +158,8 @@ TEST(digest_upstream_vectors)
 
 	for (size_t i = 0; i < ARRAY_SIZE(upstream_vectors); i++) {
 		const struct vector *v = &upstream_vectors[i];
-		const char *got = mem_digest_str(v->size, v->alg, v->block_size, v->salt,
-						 buf, sizeof(buf));
+		const char *got =
+			mem_digest_str(v->size, v->alg, v->block_size, v->salt, buf, sizeof(buf));
 
 		if (!CHECK_STR(got, v->digest ? v->digest : "error -22"))
 			fprintf(stderr, "  vector %zu: size %zu block %u\n", i, v->size,
@@ -250,9 +253,28 @@ static void ref_digest(const unsigned char *data, size_t size, unsigned int alg,
 	EVP_Digest(desc, sizeof(desc), out, NULL, md, NULL);
 }
 
-TEST(digest_matches_reference_at_boundaries)
+static bool matches_reference(unsigned int alg, unsigned int bs, size_t size, bool salted)
 {
 	static const unsigned char salt[] = { 0xde, 0xad, 0xbe, 0xef, 0x01 };
+	struct fsv_params p = {
+		.hash_alg = alg,
+		.block_size = bs,
+		.salt = salted ? salt : NULL,
+		.salt_size = salted ? sizeof(salt) : 0,
+	};
+	unsigned char want[FSV_MAX_DIGEST_SIZE];
+	unsigned int want_size = alg == FSV_HASH_SHA512 ? 64 : 32;
+	struct fsv_digest d;
+
+	ref_digest(pattern(), size, alg, bs, p.salt, p.salt_size, want);
+	if (!CHECK_INT(fsv_digest_mem(pattern(), size, &p, &d), ==, 0))
+		return false;
+	return CHECK(d.size == want_size && !memcmp(d.bytes, want, want_size),
+		     "alg %u block %u size %zu salted %d", alg, bs, size, salted);
+}
+
+TEST(digest_matches_reference_at_boundaries)
+{
 	static const unsigned int algs[] = { FSV_HASH_SHA256, FSV_HASH_SHA512 };
 	static const unsigned int block_sizes[] = { 1024, 4096 };
 
@@ -262,40 +284,19 @@ TEST(digest_matches_reference_at_boundaries)
 			size_t hpb = bs / (algs[a] == FSV_HASH_SHA512 ? 64 : 32);
 			/* 1 block, then where a 2nd and 3rd level appear */
 			size_t edges[] = { bs, hpb * bs, hpb * hpb * bs };
-			size_t sizes[3 * ARRAY_SIZE(edges) + 2];
-			size_t n = 0;
+			size_t sizes[3 * ARRAY_SIZE(edges) + 2] = { 0, 1 };
+			size_t n = 2;
 
-			sizes[n++] = 0;
-			sizes[n++] = 1;
 			for (size_t e = 0; e < ARRAY_SIZE(edges); e++) {
 				sizes[n++] = edges[e] - 1;
 				sizes[n++] = edges[e];
 				sizes[n++] = edges[e] + 1;
 			}
-			for (size_t s = 0; s < n; s++) {
-				for (int salted = 0; salted < 2; salted++) {
-					struct fsv_params p = {
-						.hash_alg = algs[a],
-						.block_size = bs,
-						.salt = salted ? salt : NULL,
-						.salt_size = salted ? sizeof(salt) : 0,
-					};
-					unsigned char want[FSV_MAX_DIGEST_SIZE];
-					struct fsv_digest d;
-
-					if (sizes[s] > PATTERN_SIZE)
-						continue;
-					ref_digest(pattern(), sizes[s], algs[a], bs, p.salt,
-						   p.salt_size, want);
-					if (!CHECK_INT(fsv_digest_mem(pattern(), sizes[s], &p, &d),
-						       ==, 0))
-						continue;
-					if (!CHECK(d.size == (algs[a] == FSV_HASH_SHA512 ? 64u : 32u) &&
-						   !memcmp(d.bytes, want, d.size),
-						   "alg %u block %u size %zu salted %d", algs[a], bs,
-						   sizes[s], salted))
-						break;
-				}
+			for (size_t i = 0; i < n; i++) {
+				if (sizes[i] > PATTERN_SIZE)
+					continue;
+				matches_reference(algs[a], bs, sizes[i], false);
+				matches_reference(algs[a], bs, sizes[i], true);
 			}
 		}
 	}
@@ -368,6 +369,8 @@ TEST(digest_parse_format_roundtrip)
 		 "47a399ad52aa609256ce29a960bf4bb0e595ec386ca58c06519d546dc5b197bb"),
 		"sha256:0000000000000000000000000000000000000000000000000000000000000000",
 	};
+	static const char upper[] =
+		"sha256:3D248CA542A24FC62D1C43B916EAE5016878E2533C88238480B26128A1F1AF95";
 	char buf[FSV_DIGEST_STR_SIZE];
 	struct fsv_digest d, e;
 
@@ -384,8 +387,7 @@ TEST(digest_parse_format_roundtrip)
 	      "round trip changed the digest");
 
 	/* upper case hex is accepted and printed back in lower case */
-	CHECK_INT(fsv_digest_parse("sha256:3D248CA542A24FC62D1C43B916EAE5016878E2533C88238480B26128A1F1AF95",
-				   &d), ==, 0);
+	CHECK_INT(fsv_digest_parse(upper, &d), ==, 0);
 	CHECK_STR(fsv_digest_format(&d, buf, sizeof(buf)), good[0]);
 
 	/* a buffer one byte short gives "", never a truncated digest */
@@ -460,10 +462,13 @@ static int write_temp(const unsigned char *data, size_t len, char *path)
 
 TEST(digest_fd_and_path_match_mem)
 {
-	static const size_t sizes[] = { 0, 1, 4095, 4096, 4097, (1 << 20) - 1, 1 << 20,
-					(1 << 20) + 4097, PATTERN_SIZE };
-	struct fsv_params p512 = { .hash_alg = FSV_HASH_SHA512, .block_size = 1024,
-				   .salt = (const unsigned char *)"salt", .salt_size = 4 };
+	static const size_t sizes[] = {
+		0, 1, 4095, 4096, 4097, MiB(1) - 1, MiB(1), MiB(1) + 4097, PATTERN_SIZE,
+	};
+	struct fsv_params p512 = { .hash_alg = FSV_HASH_SHA512,
+				   .block_size = 1024,
+				   .salt = (const unsigned char *)"salt",
+				   .salt_size = 4 };
 	struct fsv_digest m, f, q;
 	char path[256];
 
