@@ -71,7 +71,7 @@ static __always_inline void count(__u8 action)
 /* Reserves an event and fills in who the current task is. NULL when the
  * ring buffer is full: the drop is counted, so the daemon can report it. */
 static __always_inline struct wbpf_event *event_start(__u16 op, __u8 action, __u8 reason,
-						    __u32 loader_id)
+						      __u32 loader_id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();

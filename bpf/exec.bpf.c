@@ -66,8 +66,7 @@ int BPF_PROG(wb_bprm_check, struct linux_binprm *bprm)
 	if (!id && !t && reason == WB_R_NONE)
 		return 0; /* fast path: not a loader, never was */
 	if (!t)
-		t = bpf_task_storage_get(&task_marks, task, NULL,
-					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		t = bpf_task_storage_get(&task_marks, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!t)
 		return 0;
 	t->pending_id = id;

@@ -23,7 +23,7 @@ enum wbpf_action {
 
 enum wbpf_reason {
 	WB_R_NONE = 0,
-	WB_R_NOT_LOADER,     /* bpf() by a task that is no loader */
+	WB_R_NOT_LOADER, /* bpf() by a task that is no loader */
 	WB_R_UNKNOWN_DIGEST, /* exec of a verity file no loader has */
 };
 

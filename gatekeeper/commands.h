@@ -5,9 +5,9 @@
 #ifndef WATCHBPF_COMMANDS_H
 #define WATCHBPF_COMMANDS_H
 
-int cmd_run(int argc, char **argv);    /* gatekeeper/run.c */
+int cmd_run(int argc, char **argv); /* gatekeeper/run.c */
 int cmd_doctor(int argc, char **argv); /* gatekeeper/doctor.c */
 int cmd_digest(int argc, char **argv); /* fsverity/digest_cmd.c */
-int cmd_check(int argc, char **argv);  /* policy/check_cmd.c */
+int cmd_check(int argc, char **argv); /* policy/check_cmd.c */
 
 #endif

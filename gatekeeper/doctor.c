@@ -64,7 +64,8 @@ int cmd_doctor(int argc, char **argv)
 
 	err = kernel_lsm_list(buf, sizeof(buf));
 	if (err < 0)
-		line("BPF LSM active:", "unknown (%s: %s)", "/sys/kernel/security/lsm", strerror(-err));
+		line("BPF LSM active:", "unknown (%s: %s)", "/sys/kernel/security/lsm",
+		     strerror(-err));
 	else
 		line("BPF LSM active:", "%s (%s)", lsm_list_has_bpf(buf) ? "yes" : "no", buf);
 
@@ -75,12 +76,15 @@ int cmd_doctor(int argc, char **argv)
 		line("BPF LSM programs loadable:", "%s%s%s", loadable ? "no (" : "yes",
 		     loadable ? strerror(-loadable) : "", loadable ? ")" : "");
 		line("fs-verity digest kfunc:", "%s",
-		     btf__find_by_name_kind(btf, "bpf_get_fsverity_digest", BTF_KIND_FUNC) > 0
-			     ? "yes (bpf_get_fsverity_digest)" : "no");
+		     btf__find_by_name_kind(btf, "bpf_get_fsverity_digest", BTF_KIND_FUNC) > 0 ?
+			     "yes (bpf_get_fsverity_digest)" :
+			     "no");
 	}
-	line("fs-verity:", "%s", access("/proc/sys/fs/verity", F_OK) == 0 ||
-					 access("/sys/fs/ext4/features/verity", F_OK) == 0
-				 ? "yes" : "no");
+	line("fs-verity:", "%s",
+	     access("/proc/sys/fs/verity", F_OK) == 0 ||
+			     access("/sys/fs/ext4/features/verity", F_OK) == 0 ?
+		     "yes" :
+		     "no");
 	line("keyrings:", "%s", access("/proc/keys", F_OK) == 0 ? "yes" : "no");
 	err = read_text_file("/sys/kernel/security/lockdown", buf, sizeof(buf));
 	line("lockdown:", "%s", err < 0 ? "unknown" : buf);

@@ -58,15 +58,19 @@ int kernel_preflight(struct btf **btfp, char *why, size_t len)
 
 	*btfp = NULL;
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		snprintf(why, len, "kernel has no BTF: /sys/kernel/btf/vmlinux: %s "
-			 "(needs CONFIG_DEBUG_INFO_BTF=y)", strerror(errno));
+		snprintf(why, len,
+			 "kernel has no BTF: /sys/kernel/btf/vmlinux: %s "
+			 "(needs CONFIG_DEBUG_INFO_BTF=y)",
+			 strerror(errno));
 		return -1;
 	}
 	/* Without securityfs the list is unknown; the load probe below
 	 * still tells whether BPF LSM programs can work. */
 	if (kernel_lsm_list(lsm, sizeof(lsm)) >= 0 && !lsm_list_has_bpf(lsm)) {
-		snprintf(why, len, "BPF LSM is not active: 'bpf' is not in the active LSM list "
-			 "'%s' (boot with lsm=%s,bpf)", lsm, lsm);
+		snprintf(why, len,
+			 "BPF LSM is not active: 'bpf' is not in the active LSM list "
+			 "'%s' (boot with lsm=%s,bpf)",
+			 lsm, lsm);
 		return -1;
 	}
 	btf = btf__load_vmlinux_btf();
@@ -76,9 +80,11 @@ int kernel_preflight(struct btf **btfp, char *why, size_t len)
 	}
 	err = kernel_probe_lsm_load(btf);
 	if (err) {
-		snprintf(why, len, "the kernel refuses to load BPF LSM programs: %s%s", strerror(-err),
-			 err == -EPERM ? " (BPF LSM inactive, lockdown, or a kernel that forbids them)"
-				       : "");
+		snprintf(why, len, "the kernel refuses to load BPF LSM programs: %s%s",
+			 strerror(-err),
+			 err == -EPERM ?
+				 " (BPF LSM inactive, lockdown, or a kernel that forbids them)" :
+				 "");
 		goto fail;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(needed_hooks); i++) {

@@ -176,18 +176,17 @@ static int start(struct gatekeeper *gk)
 
 static void usage(void)
 {
-	fprintf(stderr, "Usage: %s --enforce POLICY | --audit POLICY | run [-v] POLICY\n", prog_name);
+	fprintf(stderr, "Usage: %s --enforce POLICY | --audit POLICY | run [-v] POLICY\n",
+		prog_name);
 }
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "enforce", no_argument, NULL, 'e' },
-		{ "audit", no_argument, NULL, 'a' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	static const struct option opts[] = { { "enforce", no_argument, NULL, 'e' },
+					      { "audit", no_argument, NULL, 'a' },
+					      { "verbose", no_argument, NULL, 'v' },
+					      { "help", no_argument, NULL, 'h' },
+					      {} };
 	struct gatekeeper gk = {};
 	struct sigaction sa = { .sa_handler = on_signal };
 	int mode = -1, opt, ret = 1, err;

@@ -60,7 +60,8 @@ int cmd_check(int argc, char **argv)
 				return 0;
 			} else {
 				p_err("check: unknown option '%s'; usage: %s check [--quiet] "
-				      "POLICY...", argv[i], prog_name);
+				      "POLICY...",
+				      argv[i], prog_name);
 				return 2;
 			}
 		} else {

@@ -22,10 +22,10 @@
 
 enum field_type {
 	FT_STRING, /* char *; with .punct: 1..max_len of [A-Za-z0-9] and .punct */
-	FT_ENUM,   /* int (an enum), one of .names */
+	FT_ENUM, /* int (an enum), one of .names */
 	FT_DIGEST, /* struct fsv_digest */
-	FT_MAP,    /* .schema filled into the struct at .off (0: this one) */
-	FT_SEQ,    /* array of .schema structs at .off, count at .count_off */
+	FT_MAP, /* .schema filled into the struct at .off (0: this one) */
+	FT_SEQ, /* array of .schema structs at .off, count at .count_off */
 };
 
 enum field_flags {
@@ -212,8 +212,7 @@ static const char *enum_names(const struct field *f, char *buf, size_t size)
 }
 
 /* The scalar text of v as a C string, or an error naming the key. */
-static int get_string(struct yerr *e, const struct field *f, const struct ynode *v,
-		      const char **s)
+static int get_string(struct yerr *e, const struct field *f, const struct ynode *v, const char **s)
 {
 	if (v->kind != YNODE_SCALAR || ynode_is_null(v))
 		return perr(e, v, "'%s' must be a string, got %s", f->key, ynode_kind_name(v));
@@ -298,8 +297,8 @@ static int set_digest(struct yerr *e, const struct field *f, const struct ynode 
 static int walk_map(struct yerr *e, const struct schema *s, const struct ynode *map, void *base);
 
 /* Two entries with the same f->unique value: point at the second one. */
-static int check_unique(struct yerr *e, const struct field *f, const struct ynode *seq,
-			void *arr, size_t idx)
+static int check_unique(struct yerr *e, const struct field *f, const struct ynode *seq, void *arr,
+			size_t idx)
 {
 	const struct field *u = find_field(f->schema, f->unique, strlen(f->unique));
 	const char *name = *(char **)member(arr, idx * f->elem_size + u->off);

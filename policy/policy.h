@@ -47,8 +47,8 @@ struct wb_policy {
 int policy_load_file(const char *path, struct wb_policy *pol, char *err, size_t errlen);
 /* fname is only used in messages and as pol->path; text need not be
  * NUL-terminated. */
-int policy_load_string(const char *fname, const char *text, size_t len,
-		       struct wb_policy *pol, char *err, size_t errlen);
+int policy_load_string(const char *fname, const char *text, size_t len, struct wb_policy *pol,
+		       char *err, size_t errlen);
 /* Safe on a zeroed policy and on one already freed; leaves pol zeroed. */
 void policy_free(struct wb_policy *pol);
 

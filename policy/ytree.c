@@ -142,8 +142,8 @@ void ytree_free(struct ynode *n)
  * only a byte offset: count lines and characters up to it like libyaml's
  * marks do.
  */
-static void offset_to_pos(const char *text, size_t len, size_t off,
-			  unsigned int *line, unsigned int *col)
+static void offset_to_pos(const char *text, size_t len, size_t off, unsigned int *line,
+			  unsigned int *col)
 {
 	*line = 1;
 	*col = 1;
@@ -202,7 +202,8 @@ static int node_append(struct ynode *parent, struct ynode *n)
 	if (parent->nr == parent->cap) {
 		size_t cap = parent->cap ? 2 * parent->cap : 4;
 		/* an array of pointers: sizeof(pointer) is meant */
-		struct ynode **items = reallocarray(parent->items, cap, sizeof(*items)); // NOLINT(bugprone-sizeof-expression)
+		struct ynode **items = reallocarray(
+			parent->items, cap, sizeof(*items)); // NOLINT(bugprone-sizeof-expression)
 
 		if (!items)
 			return -1;

@@ -27,10 +27,10 @@ enum ynode_kind {
 struct ynode {
 	enum ynode_kind kind;
 	unsigned int line, col; /* 1-based, in characters */
-	bool plain;             /* scalar: not quoted, not a block scalar */
-	char *str;              /* scalar: NUL-terminated, may contain NULs */
+	bool plain; /* scalar: not quoted, not a block scalar */
+	char *str; /* scalar: NUL-terminated, may contain NULs */
 	size_t len;
-	struct ynode **items;   /* map: key, value, key, value, ... */
+	struct ynode **items; /* map: key, value, key, value, ... */
 	size_t nr, cap;
 	struct ynode *parent;
 };

@@ -19,37 +19,37 @@ struct test_case {
 extern int test_failed_checks;
 void test_register(struct test_case *tc);
 
-#define TEST(name)                                                      \
-	static void test_##name(void);                                  \
+#define TEST(name)                                                        \
+	static void test_##name(void);                                    \
 	static struct test_case tc_##name = { #name, test_##name, NULL }; \
-	__attribute__((constructor)) static void reg_##name(void)      \
-	{                                                               \
-		test_register(&tc_##name);                              \
-	}                                                               \
+	__attribute__((constructor)) static void reg_##name(void)         \
+	{                                                                 \
+		test_register(&tc_##name);                                \
+	}                                                                 \
 	static void test_##name(void)
 
-#define CHECK(cond, fmt, ...)                                                \
-	({                                                                   \
-		int __ok = !!(cond);                                         \
-		if (!__ok) {                                                 \
-			test_failed_checks++;                                \
-			fprintf(stderr, "  %s:%d: CHECK(%s) failed: " fmt "\n", \
-				__FILE__, __LINE__, #cond, ##__VA_ARGS__);   \
-		}                                                            \
-		__ok;                                                        \
+#define CHECK(cond, fmt, ...)                                                             \
+	({                                                                                \
+		int __ok = !!(cond);                                                      \
+		if (!__ok) {                                                              \
+			test_failed_checks++;                                             \
+			fprintf(stderr, "  %s:%d: CHECK(%s) failed: " fmt "\n", __FILE__, \
+				__LINE__, #cond, ##__VA_ARGS__);                          \
+		}                                                                         \
+		__ok;                                                                     \
 	})
 
-#define CHECK_INT(a, op, b)                                                   \
-	({                                                                    \
-		long long __a = (a), __b = (b);                               \
+#define CHECK_INT(a, op, b)                                                  \
+	({                                                                   \
+		long long __a = (a), __b = (b);                              \
 		CHECK(__a op __b, "%s = %lld, %s = %lld", #a, __a, #b, __b); \
 	})
 
-#define CHECK_STR(a, b)                                                      \
-	({                                                                   \
-		const char *__a = (a), *__b = (b);                           \
-		CHECK(__a && __b && !strcmp(__a, __b), "got \"%s\", want \"%s\"", \
-		      __a ? __a : "(null)", __b ? __b : "(null)");          \
+#define CHECK_STR(a, b)                                                          \
+	({                                                                       \
+		const char *__a = (a), *__b = (b);                               \
+		CHECK(__a &&__b && !strcmp(__a, __b), "got \"%s\", want \"%s\"", \
+		      __a ? __a : "(null)", __b ? __b : "(null)");               \
 	})
 
 #endif

@@ -88,7 +88,8 @@ TEST(format_proposal_lines)
 	fill(&e, "alice", 262, "", WB_OP_EXEC, WB_ACT_APPROVED);
 	e.loader_id = 1;
 	event_format_text(&e, &n, &pol, line, sizeof(line));
-	CHECK_STR(line, "process: alice pid: 262 pod: host op: exec action: Approved loader: alice");
+	CHECK_STR(line,
+		  "process: alice pid: 262 pod: host op: exec action: Approved loader: alice");
 
 	fill(&e, "bob", 7, "k8s-pod", BPF_MAP_CREATE, WB_ACT_APPROVED);
 	e.loader_id = 2;
@@ -96,8 +97,9 @@ TEST(format_proposal_lines)
 	e.obj_type = BPF_MAP_TYPE_HASH;
 	strcpy(e.name, "ct_map_tcp4");
 	event_format_text(&e, &n, &pol, line, sizeof(line));
-	CHECK_STR(line, "process: bob pid: 7 pod: k8s-pod op: map_create type: hash name: ct_map_tcp4 "
-			"action: Approved loader: bob");
+	CHECK_STR(line,
+		  "process: bob pid: 7 pod: k8s-pod op: map_create type: hash name: ct_map_tcp4 "
+		  "action: Approved loader: bob");
 	names_free(&n);
 	btf__free(btf);
 }
@@ -114,7 +116,9 @@ TEST(format_audit_and_unknowns)
 	e.reason = WB_R_NOT_LOADER;
 	e.flags = WB_EV_AUDIT;
 	event_format_text(&e, &n, &pol, line, sizeof(line));
-	CHECK_STR(line, "process: eve pid: 1 pod: host op: btf_load action: BPFDenied audit reason: not-loader");
+	CHECK_STR(
+		line,
+		"process: eve pid: 1 pod: host op: btf_load action: BPFDenied audit reason: not-loader");
 
 	/* an unknown program type is shown as its number; an unnamed one has no name */
 	fill(&e, "x", 2, "", BPF_PROG_LOAD, WB_ACT_DENIED);

@@ -4,7 +4,8 @@
 
 TEST(lsm_list_parsing)
 {
-	CHECK(lsm_list_has_bpf("lockdown,capability,landlock,yama,apparmor,tomoyo,bpf,ipe,ima,evm"), "middle");
+	CHECK(lsm_list_has_bpf("lockdown,capability,landlock,yama,apparmor,tomoyo,bpf,ipe,ima,evm"),
+	      "middle");
 	CHECK(lsm_list_has_bpf("bpf"), "alone");
 	CHECK(lsm_list_has_bpf("capability,bpf"), "last");
 	CHECK(!lsm_list_has_bpf("capability,bpfx,xbpf"), "no substring matches");

@@ -145,12 +145,12 @@ TEST(policy_empty_loader_list)
 
 TEST(policy_flow_style_and_quotes)
 {
-	static const char text[] =
-		"{'name': \"q\", mode: 'audit', loaders: [{exec: {\"digest\": '"
-		"SHA256:00"
-		"'}, name: a}]}";
-	static const char text2[] = "{name: q, loaders: [{name: a, exec: {digest: 'sha256:"
-				    "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF'}}]}";
+	static const char text[] = "{'name': \"q\", mode: 'audit', loaders: [{exec: {\"digest\": '"
+				   "SHA256:00"
+				   "'}, name: a}]}";
+	static const char text2[] =
+		"{name: q, loaders: [{name: a, exec: {digest: 'sha256:"
+		"0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF'}}]}";
 	struct wb_policy pol;
 
 	/* the algorithm prefix is case-sensitive, like fsverity-utils */
@@ -216,9 +216,10 @@ TEST(policy_file_valid)
 		CHECK_STR(pol.loaders[1].name, "bpftool-512");
 		CHECK_INT(pol.loaders[1].line, ==, 10);
 		CHECK_INT(pol.loaders[1].digest.hash_alg, ==, FSV_HASH_SHA512);
-		CHECK(digest_is(&pol.loaders[1].digest,
-				"sha512:e6ff14f2f95d67893818b88c14b237f5619b06d88140fc3098db9c661c"
-				"787d2c04c03f319a0d7391341a4da34dfb56479feb2758ec8892d0594aa1d3c5f9358a"),
+		CHECK(digest_is(
+			      &pol.loaders[1].digest,
+			      "sha512:e6ff14f2f95d67893818b88c14b237f5619b06d88140fc3098db9c661c"
+			      "787d2c04c03f319a0d7391341a4da34dfb56479feb2758ec8892d0594aa1d3c5f9358a"),
 		      "sha512 digest");
 	}
 	policy_free(&pol);
@@ -275,8 +276,8 @@ TEST(policy_err_mode)
 		   "t.yaml:2:7: 'mode' must be one of: enforce, audit (got a sequence)");
 	/* a long value is cut in the message */
 	EXPECT_ERR("mode: " A20 A20 A20 A20 A20 A20 A20 A20 A20 "\n",
-		   "t.yaml:1:7: 'mode' must be one of: enforce, audit (got '" A20 A20 A20 A20 A20 A20
-		   A20 A20 "...')");
+		   "t.yaml:1:7: 'mode' must be one of: enforce, audit (got '" A20 A20 A20 A20 A20
+			   A20 A20 A20 "...')");
 }
 
 #define LOADER_WITH_DIGEST(d) "name: x\nloaders:\n  - name: alice\n    exec:\n      digest: " d "\n"
@@ -299,7 +300,8 @@ TEST(policy_err_digest)
 		   "t.yaml:5:15: bad digest 'sha512:" HEX64 "': expected sha512: followed by 128 "
 		   "hex digits");
 	EXPECT_ERR(LOADER_WITH_DIGEST("sha512:" HEX64 HEX64 "0"),
-		   "t.yaml:5:15: bad digest 'sha512:" HEX64 HEX64 "0': expected sha512: followed by "
+		   "t.yaml:5:15: bad digest 'sha512:" HEX64 HEX64
+		   "0': expected sha512: followed by "
 		   "128 hex digits");
 	EXPECT_ERR(LOADER_WITH_DIGEST(HEX64),
 		   "t.yaml:5:15: bad digest '" HEX64 "': expected sha256: followed by 64 hex "
@@ -497,8 +499,9 @@ TEST(policy_err_bad_bytes)
 
 TEST(policy_err_nesting)
 {
-	EXPECT_ERR("name: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
-		   "t.yaml:1:38: nesting too deep (more than 32 levels)");
+	EXPECT_ERR(
+		"name: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+		"t.yaml:1:38: nesting too deep (more than 32 levels)");
 }
 
 /* Only the first problem is reported, in file order. */
@@ -579,7 +582,8 @@ TEST(policy_file_errors)
 
 	CHECK_INT(policy_load_file("tests/unit/policies/nonexistent.yaml", &pol, err, sizeof(err)),
 		  ==, -1);
-	CHECK_STR(err, "tests/unit/policies/nonexistent.yaml: cannot open: No such file or directory");
+	CHECK_STR(err,
+		  "tests/unit/policies/nonexistent.yaml: cannot open: No such file or directory");
 	CHECK(pol_is_zero(&pol), "cleared");
 
 	CHECK_INT(policy_load_file("tests/unit/policies", &pol, err, sizeof(err)), ==, -1);
@@ -665,8 +669,9 @@ TEST(check_cmd)
 	CHECK_INT(run_check((char *[]){ "check", VALID, "examples/alice.yaml", NULL }, out,
 			    sizeof(out), err, sizeof(err)),
 		  ==, 0);
-	CHECK_STR(out, VALID ": ok (policy fixture.valid:1, mode audit, 2 loaders)\n"
-			     "examples/alice.yaml: ok (policy alice-demo, mode enforce, 1 loader)\n");
+	CHECK_STR(out,
+		  VALID ": ok (policy fixture.valid:1, mode audit, 2 loaders)\n"
+			"examples/alice.yaml: ok (policy alice-demo, mode enforce, 1 loader)\n");
 	CHECK_STR(err, "");
 
 	CHECK_INT(run_check((char *[]){ "check", "--quiet", VALID, NULL }, out, sizeof(out), err,
@@ -693,8 +698,8 @@ TEST(check_cmd)
 	CHECK_STR(err, "watchbpf: error: check: no policy file given; usage: watchbpf check "
 		       "[--quiet] POLICY...\n");
 
-	CHECK_INT(run_check((char *[]){ "check", "--verbose", VALID, NULL }, out, sizeof(out),
-			    err, sizeof(err)),
+	CHECK_INT(run_check((char *[]){ "check", "--verbose", VALID, NULL }, out, sizeof(out), err,
+			    sizeof(err)),
 		  ==, 2);
 	CHECK_STR(out, "");
 	CHECK_STR(err, "watchbpf: error: check: unknown option '--verbose'; usage: watchbpf "
