@@ -56,7 +56,9 @@ $(BUILD)/watchbpf.bpf.o: $(BPF_OBJS)
 $(BUILD)/watchbpf.skel.h: $(BUILD)/watchbpf.bpf.o
 	$(BPFTOOL) gen skeleton $< name watchbpf > $@
 
-$(BUILD)/gatekeeper/%.o: gatekeeper/%.c $(BUILD)/watchbpf.skel.h
+# the daemon's objects include the generated skeleton
+$(filter $(BUILD)/gatekeeper/%,$(LIB_OBJS) $(MAIN_OBJ)): $(BUILD)/watchbpf.skel.h
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
