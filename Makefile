@@ -20,7 +20,7 @@ LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -I$(BUILD) -I. -mcpu=v3
 
-LIB_SRCS   := $(wildcard lib/*.c fsverity/*.c policy/*.c) \
+LIB_SRCS   := $(wildcard lib/*.c fsverity/*.c policy/*.c log/*.c) \
 	      $(filter-out gatekeeper/main.c,$(wildcard gatekeeper/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 MAIN_OBJ   := $(BUILD)/gatekeeper/main.o
@@ -109,7 +109,7 @@ lint: $(BUILD)/watchbpf.skel.h
 		clang-tidy --quiet $$extra $$f -- $(CFLAGS) || exit 1; done
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -I. -I$(BUILD) --suppress=missingIncludeSystem \
-		lib fsverity policy gatekeeper
+		lib fsverity policy log gatekeeper
 
 clean:
 	rm -rf $(BUILD)
