@@ -29,7 +29,7 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BUILD)/bpf/maps.bpf.o $(filter-out $(BUILD)/bpf/maps.bpf.o,$(patsubst %.c,$(BUILD)/%.o,$(BPF_SRCS)))
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 UNIT_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRCS))
-TEST_PROGS := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(filter-out %.bpf.c,$(wildcard tests/progs/*.c)))
+TEST_PROGS := $(BUILD)/progs/alice $(BUILD)/progs/bob
 TEST_BPF   := $(patsubst tests/progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard tests/progs/*.bpf.c))
 
 .PHONY: all clean deps demo test unit e2e bench format lint
@@ -69,7 +69,7 @@ $(BUILD)/unit-tests: $(UNIT_OBJS) $(LIB_OBJS)
 
 # Programs the VM tests run (loaders).  Static, so the initramfs needs no
 # more libraries than watchbpf's own.
-$(BUILD)/progs/%: tests/progs/%.c
+$(BUILD)/progs/%: tests/progs/%.c tests/progs/loader.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -o $@ $<
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Maps, configuration and event helpers shared by every BPF file. The maps
- * are defined once in maps.bpf.c and are extern elsewhere; the BPF static
- * linker (bpftool gen object) resolves them into one object. */
+/* Maps, configuration and helpers shared by every BPF file. The maps are
+ * defined once in maps.bpf.c and are extern elsewhere; the BPF static linker
+ * (bpftool gen object) resolves them into one object. */
 #ifndef WATCHBPF_COMMON_BPF_H
 #define WATCHBPF_COMMON_BPF_H
 
@@ -13,7 +13,9 @@
 #include "bpf/watchbpf.h"
 
 #define EPERM 1
+#define SIGKILL 9
 #define WB_CLONE_THREAD 0x00010000 /* uapi sched.h: not in BTF */
+#define WB_FMODE_WRITE 0x2 /* FMODE_WRITE: a define, not in BTF */
 
 #ifdef WB_DEFINE_MAPS
 #define WB_MAP
@@ -30,10 +32,24 @@ WB_MAP struct {
 
 WB_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, WB_MAX_LOADERS);
+	__uint(max_entries, 2 * WB_MAX_LOADERS);
 	__type(key, struct wbpf_digest_key);
 	__type(value, __u32);
 } loader_digests SEC(".maps");
+
+WB_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * WB_MAX_LOADERS);
+	__type(key, __u32);
+	__type(value, struct wbpf_loader_cfg);
+} loader_cfgs SEC(".maps");
+
+WB_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct wbpf_defaults);
+} defaults SEC(".maps");
 
 WB_MAP struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -47,44 +63,102 @@ WB_MAP struct {
 	__type(value, struct wbpf_counters);
 } counters SEC(".maps");
 
-/* Set by the daemon before load. */
-extern const volatile bool audit_mode;
+/* The generation in force: the daemon fills the other one, then flips
+ * this, so a reload is atomic for every decision (each reads it once). */
+extern volatile __u32 active_gen;
 
 static __always_inline struct wbpf_task *task_mark(struct task_struct *task)
 {
 	return bpf_task_storage_get(&task_marks, task, NULL, 0);
 }
 
-static __always_inline void count(__u8 action)
+static __always_inline struct wbpf_task *current_mark(void)
 {
-	__u32 zero = 0;
-	struct wbpf_counters *c = bpf_map_lookup_elem(&counters, &zero);
-
-	if (!c)
-		return;
-	if (action == WB_ACT_APPROVED)
-		c->approved++;
-	else
-		c->denied++;
+	return task_mark(bpf_get_current_task_btf());
 }
 
-/* Reserves an event and fills in who the current task is. NULL when the
- * ring buffer is full: the drop is counted, so the daemon can report it. */
+static __always_inline __u32 current_gen(void)
+{
+	return active_gen & 1;
+}
+
+static __always_inline struct wbpf_defaults *defaults_of(__u32 gen)
+{
+	return bpf_map_lookup_elem(&defaults, &gen);
+}
+
+static __always_inline struct wbpf_loader_cfg *loader_cfg(__u32 gen, __u32 id)
+{
+	__u32 idx;
+
+	if (!id || id >= WB_MAX_LOADERS)
+		return NULL;
+	idx = gen * WB_MAX_LOADERS + id;
+	return bpf_map_lookup_elem(&loader_cfgs, &idx);
+}
+
+/* The configuration of the current task's loader, if it is one in force. */
+static __always_inline struct wbpf_loader_cfg *cfg_of(struct wbpf_task *t, __u32 gen)
+{
+	struct wbpf_loader_cfg *c;
+
+	if (!t || !t->loader_id)
+		return NULL;
+	c = loader_cfg(gen, t->loader_id);
+	if (!c || !(c->flags & WB_LC_VALID))
+		return NULL; /* the loader was removed by a reload */
+	return c;
+}
+
+/* Taint is per process: the thread that opened bad collateral marks its
+ * group leader too, and every thread checks both. */
+static __always_inline bool tainted(struct wbpf_task *t)
+{
+	struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
+	struct wbpf_task *lt;
+
+	if (t->tainted)
+		return true;
+	lt = bpf_task_storage_get(&task_marks, leader, NULL, 0);
+	return lt && lt->tainted;
+}
+
+static __always_inline void count(__u16 op, __u8 action, __u8 flags)
+{
+	struct wbpf_counters *c;
+	__u32 zero = 0, o = wb_op_index(op);
+
+	c = bpf_map_lookup_elem(&counters, &zero);
+	if (!c)
+		return;
+	if (o < WB_NR_OPS && action < WB_NR_ACTIONS)
+		c->decisions[o][action]++;
+	if (flags & WB_EV_AUDIT)
+		c->audited++;
+	if (flags & WB_EV_KILLED)
+		c->killed++;
+}
+
+/*
+ * Counts the decision and reserves its event, filled in with who the current
+ * task is. NULL when the ring buffer is full: the drop is counted, so the
+ * daemon can report it. The caller adds details and submits.
+ */
 static __always_inline struct wbpf_event *event_start(__u16 op, __u8 action, __u8 reason,
-						      __u32 loader_id)
+						      __u32 loader_id, __u8 flags)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
 	struct kernfs_node *kn;
+	struct wbpf_counters *c;
 	struct wbpf_event *e;
 	__u32 zero = 0;
 	int level;
 
-	count(action);
+	count(op, action, flags);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		struct wbpf_counters *c = bpf_map_lookup_elem(&counters, &zero);
-
+		c = bpf_map_lookup_elem(&counters, &zero);
 		if (c)
 			c->events_dropped++;
 		return NULL;
@@ -98,10 +172,14 @@ static __always_inline struct wbpf_event *event_start(__u16 op, __u8 action, __u
 	e->op = op;
 	e->action = action;
 	e->reason = reason;
-	e->flags = 0;
+	e->flags = flags;
 	e->has_obj = 0;
 	e->obj_type = 0;
+	e->obj_id = 0;
+	e->detail = 0;
+	e->insn_cnt = 0;
 	e->name[0] = '\0';
+	e->path[0] = '\0';
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 
 	/* pod: the last component of the cgroup v2 path, "" at the root */
@@ -112,6 +190,45 @@ static __always_inline struct wbpf_event *event_start(__u16 op, __u8 action, __u
 		bpf_probe_read_kernel_str(e->pod, sizeof(e->pod), BPF_CORE_READ(kn, name));
 	}
 	return e;
+}
+
+/* A decision with nothing more to say than its reason. */
+static __always_inline void emit(__u16 op, __u8 action, __u8 reason, __u32 loader_id, __u8 flags)
+{
+	struct wbpf_event *e = event_start(op, action, reason, loader_id, flags);
+
+	if (e)
+		bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * What a denial does: in audit mode nothing (the flag says so in the log);
+ * otherwise -EPERM, and SIGKILL first when the policy says so. Returns the
+ * event flags to log; *ret the hook's return value.
+ */
+static __always_inline __u8 enforce(bool audit, bool kill, int *ret)
+{
+	if (audit) {
+		*ret = 0;
+		return WB_EV_AUDIT;
+	}
+	*ret = -EPERM;
+	if (kill && !bpf_send_signal(SIGKILL))
+		return WB_EV_KILLED;
+	return 0;
+}
+
+/* The first of N globs (at most WB_MAX_MAP_RULES) NAME matches, or -1. */
+static __always_inline int first_match(const struct wbpf_glob *globs, __u32 n,
+				       const struct wbpf_name *name)
+{
+	for (int i = 0; i < WB_MAX_MAP_RULES; i++) {
+		if ((__u32)i >= n)
+			break;
+		if (wb_glob_match(&globs[i], name))
+			return i;
+	}
+	return -1;
 }
 
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The one definition of the maps and configuration every program shares. */
+/* The one definition of the maps and globals every program shares. */
 #define WB_DEFINE_MAPS
 #include "bpf/common.bpf.h"
 
-const volatile bool audit_mode = false;
+volatile __u32 active_gen;
 
 char LICENSE[] SEC("license") = "GPL";

@@ -1,48 +1,181 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The bpf() syscall: only authorized loaders (and watchbpf) may use it. */
+/*
+ * The bpf() syscall, for every command: loaders pass (their objects are
+ * judged by the object hooks), everyone else gets the policy's default:
+ * deny, allow, or restrict to the initial mount namespace, minus "block".
+ */
 #include "bpf/common.bpf.h"
 
-/* The object the command creates, for the log: "type: xdp name: from_x". */
+/* The kernel's map file operations: a file with these is a map. */
+extern const void bpf_map_fops __ksym;
+
+/* The object the command creates or names, for the log. */
 static __always_inline void describe(struct wbpf_event *e, int cmd, union bpf_attr *attr)
 {
 	const char *name;
 
 	if (cmd == BPF_PROG_LOAD) {
 		e->obj_type = BPF_CORE_READ(attr, prog_type);
+		e->insn_cnt = BPF_CORE_READ(attr, insn_cnt);
 		name = attr->prog_name;
+		e->has_obj = WB_OBJ_PROG;
 	} else if (cmd == BPF_MAP_CREATE) {
 		e->obj_type = BPF_CORE_READ(attr, map_type);
 		name = attr->map_name;
+		e->has_obj = WB_OBJ_MAP;
 	} else {
+		if (cmd == BPF_OBJ_GET || cmd == BPF_OBJ_PIN) {
+			const char *p = (const char *)BPF_CORE_READ(attr, pathname);
+
+			if (bpf_probe_read_user_str(e->path, sizeof(e->path), p) > 0)
+				e->flags |= WB_EV_PATH;
+		}
 		return;
 	}
-	e->has_obj = 1;
 	bpf_probe_read_kernel_str(e->name, sizeof(e->name), name);
+}
+
+/* The map behind FD in the current task's file table, or NULL. Racy (the
+ * fd can change before the kernel looks), so it only decides what the fd
+ * checks at bpf_map already guarantee, and names the map in the log. */
+static __always_inline struct bpf_map *map_of_fd(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *f = NULL;
+
+	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f || BPF_CORE_READ(f, f_op) != (void *)&bpf_map_fops)
+		return NULL;
+	return BPF_CORE_READ(f, private_data);
+}
+
+static __always_inline bool writes_map(int cmd)
+{
+	return cmd == BPF_MAP_UPDATE_ELEM || cmd == BPF_MAP_DELETE_ELEM ||
+	       cmd == BPF_MAP_LOOKUP_AND_DELETE_ELEM || cmd == BPF_MAP_FREEZE ||
+	       cmd == BPF_MAP_UPDATE_BATCH || cmd == BPF_MAP_DELETE_BATCH ||
+	       cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH;
+}
+
+/* Commands whose object hook (bpf_prog_load, bpf_map, bpf_prog) logs the
+ * loader's decision with the object's details. */
+static __always_inline bool judged_by_object(int cmd)
+{
+	return cmd == BPF_PROG_LOAD || cmd == BPF_MAP_CREATE || cmd == BPF_MAP_GET_FD_BY_ID ||
+	       cmd == BPF_PROG_GET_FD_BY_ID;
+}
+
+static __always_inline __u8 map_access(struct wbpf_loader_cfg *c, const char *s)
+{
+	struct wbpf_name name;
+	int i;
+
+	wb_name_prepare(&name, s);
+	i = first_match(c->maps, c->nr_maps, &name);
+
+	return i >= 0 && i < WB_MAX_MAP_RULES ? c->maps[i].access : WBPF_ACCESS_NONE;
+}
+
+static __always_inline int loader_bpf(int cmd, union bpf_attr *attr, struct wbpf_task *t,
+				      struct wbpf_loader_cfg *c, struct wbpf_defaults *d)
+{
+	bool audit = d->audit || (c->flags & WB_LC_AUDIT);
+	__u8 action = WB_ACT_APPROVED, reason = WB_R_NONE, flags = 0;
+	char name[WB_NAME_LEN] = {};
+	struct bpf_map *map = NULL;
+	struct wbpf_event *e;
+	int ret = 0;
+
+	t->cur_cmd = cmd;
+	if (tainted(t)) {
+		action = WB_ACT_DENIED;
+		reason = WB_R_TAINTED;
+	} else if (judged_by_object(cmd)) {
+		return 0;
+	} else if (writes_map(cmd) && (c->flags & WB_LC_HAS_MAPS)) {
+		int fd = cmd >= BPF_MAP_LOOKUP_BATCH && cmd <= BPF_MAP_DELETE_BATCH ?
+				 BPF_CORE_READ(attr, batch.map_fd) :
+				 BPF_CORE_READ(attr, map_fd);
+
+		map = map_of_fd(fd);
+		if (map) {
+			bpf_probe_read_kernel_str(name, sizeof(name), map->name);
+			switch (map_access(c, name)) {
+			case WBPF_ACCESS_NONE:
+				action = WB_ACT_DENIED;
+				reason = WB_R_MAP_NONE;
+				break;
+			case WBPF_ACCESS_RO:
+				action = WB_ACT_DENIED;
+				reason = WB_R_MAP_RO;
+				break;
+			}
+		}
+	}
+	if (action != WB_ACT_APPROVED)
+		flags = enforce(audit, c->flags & WB_LC_KILL, &ret);
+
+	e = event_start(cmd, action, reason, t->loader_id, flags);
+	if (!e)
+		return ret;
+	describe(e, cmd, attr);
+	if (map) {
+		__builtin_memcpy(e->name, name, sizeof(name));
+		e->has_obj = WB_OBJ_MAP;
+		e->obj_type = BPF_CORE_READ(map, map_type);
+		e->obj_id = BPF_CORE_READ(map, id);
+	}
+	bpf_ringbuf_submit(e, 0);
+	return ret;
+}
+
+static __always_inline bool in_initial_mnt_ns(struct wbpf_defaults *d)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == d->mnt_ns_inum;
 }
 
 SEC("lsm/bpf")
 int BPF_PROG(wb_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 {
-	struct wbpf_task *t = task_mark(bpf_get_current_task_btf());
-	__u8 action = WB_ACT_APPROVED, reason = WB_R_NONE;
-	__u32 id = 0;
+	struct wbpf_task *t = current_mark();
+	__u8 action = WB_ACT_APPROVED, reason = WB_R_NONE, flags = 0;
+	struct wbpf_loader_cfg *c;
+	struct wbpf_defaults *d;
 	struct wbpf_event *e;
+	__u32 gen;
+	int ret = 0;
 
 	if (t && t->daemon)
 		return 0;
-	if (t && t->loader_id)
-		id = t->loader_id;
-	else
-		action = WB_ACT_DENIED, reason = WB_R_NOT_LOADER;
+	gen = current_gen();
+	d = defaults_of(gen);
+	if (!d)
+		return 0;
+	c = cfg_of(t, gen);
+	if (c)
+		return loader_bpf(cmd, attr, t, c, d);
 
-	e = event_start(cmd, action, reason, id);
+	if (d->bpf == WBPF_BPF_DENY) {
+		reason = WB_R_NOT_LOADER;
+	} else if (d->bpf == WBPF_BPF_RESTRICT && !in_initial_mnt_ns(d)) {
+		reason = WB_R_NAMESPACE;
+	} else if (cmd < 64 && (d->block & (1ULL << cmd))) {
+		reason = WB_R_BLOCKED;
+	}
+	if (reason) {
+		action = WB_ACT_DENIED_TASK;
+		flags = enforce(d->audit, d->kill, &ret);
+	}
+	e = event_start(cmd, action, reason, 0, flags);
 	if (e) {
 		describe(e, cmd, attr);
-		if (action == WB_ACT_DENIED && audit_mode)
-			e->flags |= WB_EV_AUDIT;
 		bpf_ringbuf_submit(e, 0);
 	}
-	if (action == WB_ACT_APPROVED || audit_mode)
-		return 0;
-	return -EPERM;
+	return ret;
 }

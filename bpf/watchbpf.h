@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Types shared by the BPF programs and the daemon: the task mark, the
- * digest key, the decision event and the counters.  Plain __u* types only,
- * so this compiles against both vmlinux.h and <linux/types.h>.
+ * per-loader configuration, the digest key, the decision event and the
+ * counters.  Plain __u* types only, so this compiles against both vmlinux.h
+ * and <linux/types.h>.
  */
 #ifndef WATCHBPF_H
 #define WATCHBPF_H
@@ -10,44 +11,153 @@
 #define WB_COMM_LEN 16
 #define WB_NAME_LEN 16 /* BPF_OBJ_NAME_LEN */
 #define WB_POD_LEN 64
+#define WB_PATH_LEN 256
 #define WB_DIGEST_MAX 64
-#define WB_MAX_LOADERS 4096
+#define WB_SIG_MAX 4096
+#define WB_MAX_LOADERS 256 /* loader ids are 1..WB_MAX_LOADERS-1 */
+#define WB_MAX_GLOBS 8
+#define WB_MAX_MAP_RULES 16
+#define WB_MAX_COLLATERAL 4
+#define WB_MAX_SIGNED_LOADERS 32
+#define WB_HELPER_WORDS 4 /* helper ids 0..255 */
 
 /* op: a bpf() command number (enum bpf_cmd), or one of these */
 #define WB_OP_EXEC 0xffff
+#define WB_OP_OPEN 0xfffe
+#define WB_OP_MAP_FD 0xfffd /* a map fd outside any bpf() command we saw */
+#define WB_OP_PROG_FD 0xfffc /* likewise for a program fd */
 
 enum wbpf_action {
 	WB_ACT_APPROVED = 1,
-	WB_ACT_DENIED, /* "BPFDenied": the task is no authorized loader */
+	WB_ACT_DENIED_TASK, /* "BPFDenied": the task may not use bpf() at all */
+	WB_ACT_DENIED, /* "Denied": a loader's rule refused this operation */
+	WB_ACT_TAINTED, /* a loader opened unverified collateral */
 };
 
 enum wbpf_reason {
 	WB_R_NONE = 0,
 	WB_R_NOT_LOADER, /* bpf() by a task that is no loader */
 	WB_R_UNKNOWN_DIGEST, /* exec of a verity file no loader has */
+	WB_R_NO_SIGNATURE, /* signed loader wanted, file has no signature */
+	WB_R_BAD_SIGNATURE, /* signature does not verify with the trusted keys */
+	WB_R_PATH, /* right file, wrong path */
+	WB_R_NAMESPACE, /* restrict: not in the initial mount namespace */
+	WB_R_BLOCKED, /* default.block */
+	WB_R_TAINTED, /* the loader is tainted */
+	WB_R_PROG_TYPE, /* detail: program type */
+	WB_R_ATTACH_TYPE, /* detail: expected attach type */
+	WB_R_PROG_NAME,
+	WB_R_HELPER, /* detail: helper id */
+	WB_R_KERNEL_READ, /* detail: helper id */
+	WB_R_KFUNC, /* detail: BTF id */
+	WB_R_MAX_INSNS, /* detail: instruction count */
+	WB_R_UNSIGNED_PROG,
+	WB_R_MAP_NONE, /* no access to this map */
+	WB_R_MAP_RO, /* write access asked, read-only granted */
+	WB_R_PROG_OWNER,
+	WB_R_COLLATERAL, /* path: the file */
+	WB_R_NOT_VERITY, /* collateral without fs-verity */
+	WB_R_NO_KEYRING, /* signatures wanted, no trusted keyring */
+	WB_R_SIG_TOO_LARGE,
 };
 
 /* event flags */
 #define WB_EV_AUDIT (1U << 0) /* denied in policy, allowed by audit mode */
+#define WB_EV_KILLED (1U << 1) /* SIGKILL sent */
+#define WB_EV_PATH (1U << 2) /* path is valid */
 
 /* The identity of a task, in task storage. */
 struct wbpf_task {
-	__u32 loader_id; /* 1-based index of the policy's loader; 0: none */
+	__u32 loader_id; /* 0: none */
 	/* bprm_check_security decides, bprm_committed_creds commits: an exec
 	 * that fails after the check must not change who the task is. */
 	__u32 pending_id;
 	__u8 pending_valid;
 	__u8 pending_reason;
 	__u8 daemon; /* watchbpf itself: never denied */
-	__u8 pad;
+	__u8 tainted; /* opened unverified collateral: no longer trusted */
+	__u32 cur_cmd; /* the bpf() command in progress, for the log */
 };
 
-/* Key of the digest -> loader map; laid out as struct fsverity_digest so the
- * kfunc's output is the key. Unused tail bytes are zero. */
+/* Key of the digest -> loader map; the digest part is laid out as struct
+ * fsverity_digest so the kfunc's output is the key. */
 struct wbpf_digest_key {
+	__u32 gen;
 	__u16 alg; /* FS_VERITY_HASH_ALG_* */
 	__u16 size;
 	__u8 digest[WB_DIGEST_MAX];
+};
+
+#include "bpf/glob.h"
+
+#define WBPF_ACCESS_NONE 0
+#define WBPF_ACCESS_RO 1
+#define WBPF_ACCESS_RW 2
+
+/* A path (exact) or a path prefix, as masked 64-bit words: a match is
+ * ((path ^ w) & m) == 0 for every word, with no branch the verifier must
+ * follow. An exact path's mask covers its terminating NUL too. */
+#define WB_PATH_WORDS (WB_PATH_LEN / 8)
+struct wbpf_path {
+	__u64 w[WB_PATH_WORDS];
+	__u64 m[WB_PATH_WORDS];
+	__u16 len;
+	__u8 signed_req; /* collateral: a signature is required */
+	__u8 pad[5];
+};
+
+static inline __attribute__((always_inline)) int wb_path_match(const __u64 *path,
+							       const struct wbpf_path *p)
+{
+	__u64 diff = 0;
+
+	for (int i = 0; i < WB_PATH_WORDS; i++)
+		diff |= (path[i] ^ p->w[i]) & p->m[i];
+	return !diff;
+}
+
+/* loader flags */
+#define WB_LC_VALID (1U << 0)
+#define WB_LC_AUDIT (1U << 1)
+#define WB_LC_KILL (1U << 2)
+#define WB_LC_NEED_DIGEST (1U << 3)
+#define WB_LC_NEED_SIG (1U << 4)
+#define WB_LC_NEED_PATH (1U << 5)
+#define WB_LC_HAS_MAPS (1U << 6)
+#define WB_LC_NO_KERNEL_READS (1U << 7)
+#define WB_LC_PROG_SIGNED (1U << 8)
+#define WB_LC_PROG_RULES (1U << 9) /* any program rule at all */
+
+/* Per loader and generation, in an array indexed gen * WB_MAX_LOADERS + id. */
+struct wbpf_loader_cfg {
+	__u32 flags;
+	__u32 max_insns; /* 0: no limit */
+	__u64 prog_types; /* bit per enum bpf_prog_type; 0: any */
+	__u64 attach_types[2]; /* bit per enum bpf_attach_type; 0: any */
+	__u64 deny_helpers[WB_HELPER_WORDS];
+	__u8 nr_names;
+	__u8 nr_maps;
+	__u8 nr_collateral;
+	__u8 pad[5];
+	struct wbpf_glob names[WB_MAX_GLOBS];
+	struct wbpf_glob maps[WB_MAX_MAP_RULES];
+	struct wbpf_path collateral[WB_MAX_COLLATERAL];
+	struct wbpf_path exec_path;
+};
+
+#define WBPF_BPF_DENY 0
+#define WBPF_BPF_ALLOW 1
+#define WBPF_BPF_RESTRICT 2
+
+/* Policy-wide settings, per generation. */
+struct wbpf_defaults {
+	__u32 bpf; /* WB_BPF_* for tasks that are no loader */
+	__u32 audit;
+	__u32 kill;
+	__s32 keyring; /* trusted keyring serial; 0: none */
+	__u64 block; /* bit per bpf command, denied for non-loaders */
+	__u64 mnt_ns_inum; /* the initial mount namespace, for restrict */
+	__u32 signed_loaders[WB_MAX_SIGNED_LOADERS]; /* ids; 0 ends */
 };
 
 struct wbpf_event {
@@ -57,23 +167,47 @@ struct wbpf_event {
 	__u32 tid;
 	__u32 uid;
 	__u32 loader_id;
-	__u32 obj_type; /* prog or map type, when op creates one */
+	__u32 obj_type; /* prog or map type, when has_obj */
+	__u32 detail; /* helper id, insn count... as the reason says */
+	__u32 insn_cnt;
+	__u32 obj_id; /* map id, when known */
 	__u16 op;
 	__u8 action;
 	__u8 reason;
 	__u8 flags;
-	__u8 has_obj; /* obj_type and name are valid */
+	__u8 has_obj; /* 1: program, 2: map */
 	__u8 pad[2];
 	char comm[WB_COMM_LEN];
 	char name[WB_NAME_LEN];
 	char pod[WB_POD_LEN];
+	char path[WB_PATH_LEN];
 };
 
-/* Per-CPU counters (array map, one entry); never lost, unlike events. */
+#define WB_OBJ_PROG 1
+#define WB_OBJ_MAP 2
+
+/* Per-CPU counters; never lost, unlike events. Decisions by op and
+ * action: ops 0..63 are bpf commands, then exec, open, map fd, prog fd. */
+#define WB_NR_ACTIONS 5
+#define WB_NR_OPS 68
 struct wbpf_counters {
-	__u64 approved;
-	__u64 denied;
+	__u64 decisions[WB_NR_OPS][WB_NR_ACTIONS];
+	__u64 audited;
+	__u64 killed;
 	__u64 events_dropped;
 };
+
+static inline unsigned int wb_op_index(unsigned int op)
+{
+	if (op < 64)
+		return op;
+	if (op == WB_OP_EXEC)
+		return 64;
+	if (op == WB_OP_OPEN)
+		return 65;
+	if (op == WB_OP_MAP_FD)
+		return 66;
+	return 67;
+}
 
 #endif

@@ -14,6 +14,8 @@
 #define FSV_MIN_BLOCK_SIZE 1024
 #define FSV_MAX_BLOCK_SIZE 65536
 #define FSV_DEFAULT_BLOCK_SIZE 4096
+/* Most hashing threads fsv_digest_fd() uses for one file. */
+#define FSV_MAX_THREADS 16
 /* Enough for "sha512:" + 128 hex digits + NUL. */
 #define FSV_DIGEST_STR_SIZE (sizeof("sha512:") + 2 * (size_t)FSV_MAX_DIGEST_SIZE)
 
@@ -37,12 +39,23 @@ struct fsv_digest {
  * 4096-byte blocks, no salt); invalid parameters give -EINVAL.
  *
  * fsv_digest_fd() reads with pread() from offset 0 and leaves the file
- * offset alone. Only regular files are accepted (-EISDIR for directories,
+ * offset as it found it (holes of sparse files are found with lseek() and
+ * not read: they hash like zeroes without being read). Only regular files are accepted (-EISDIR for directories,
  * -EINVAL for anything else). If the file's size changes while it is read
  * the result is -EAGAIN: the digest would describe no version of the file,
  * and trying again may succeed.
  */
 int fsv_digest_fd(int fd, const struct fsv_params *p, struct fsv_digest *out);
+/*
+ * fsv_digest_fd() with a say in how many threads hash the Merkle tree's
+ * leaf level of a large file: 0 is what fsv_digest_fd() does (the
+ * WATCHBPF_DIGEST_THREADS environment variable if set, else the CPUs the
+ * process may run on; at most FSV_MAX_THREADS), 1 keeps all the work in the
+ * calling thread, as callers that already run one digest per CPU want.
+ * Files of a few MiB or less are always hashed in the calling thread.
+ */
+int fsv_digest_fd_threads(int fd, const struct fsv_params *p, unsigned int threads,
+			  struct fsv_digest *out);
 int fsv_digest_path(const char *path, const struct fsv_params *p, struct fsv_digest *out);
 int fsv_digest_mem(const void *data, size_t len, const struct fsv_params *p,
 		   struct fsv_digest *out);

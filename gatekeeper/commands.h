@@ -8,6 +8,9 @@
 int cmd_run(int argc, char **argv); /* gatekeeper/run.c */
 int cmd_doctor(int argc, char **argv); /* gatekeeper/doctor.c */
 int cmd_digest(int argc, char **argv); /* fsverity/digest_cmd.c */
+int cmd_sign(int argc, char **argv); /* fsverity/sign_cmd.c */
+int cmd_verify(int argc, char **argv); /* fsverity/verify_cmd.c */
 int cmd_check(int argc, char **argv); /* policy/check_cmd.c */
+int cmd_log(int argc, char **argv); /* log/log_cmd.c */
 
 #endif

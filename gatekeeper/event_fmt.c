@@ -8,39 +8,61 @@
 
 #include "gatekeeper/event_fmt.h"
 
-const char *action_name(unsigned int action)
+static const char *const reasons[] = {
+	[WB_R_NOT_LOADER] = "not-loader",
+	[WB_R_UNKNOWN_DIGEST] = "unknown-digest",
+	[WB_R_NO_SIGNATURE] = "no-signature",
+	[WB_R_BAD_SIGNATURE] = "bad-signature",
+	[WB_R_PATH] = "path-mismatch",
+	[WB_R_NAMESPACE] = "mount-namespace",
+	[WB_R_BLOCKED] = "blocked",
+	[WB_R_TAINTED] = "tainted",
+	[WB_R_PROG_TYPE] = "prog-type",
+	[WB_R_ATTACH_TYPE] = "attach-type",
+	[WB_R_PROG_NAME] = "prog-name",
+	[WB_R_HELPER] = "helper",
+	[WB_R_KERNEL_READ] = "kernel-read",
+	[WB_R_KFUNC] = "kfunc",
+	[WB_R_MAX_INSNS] = "max-insns",
+	[WB_R_UNSIGNED_PROG] = "unsigned-program",
+	[WB_R_MAP_NONE] = "map:none",
+	[WB_R_MAP_RO] = "map:ro",
+	[WB_R_PROG_OWNER] = "prog-owner",
+	[WB_R_COLLATERAL] = "collateral",
+	[WB_R_NOT_VERITY] = "not-verity",
+	[WB_R_NO_KEYRING] = "no-keyring",
+	[WB_R_SIG_TOO_LARGE] = "signature-too-large",
+};
+
+const char *event_loader(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx)
 {
-	switch (action) {
+	return ctx->ids ? config_loader_name(ctx->ids, e->loader_id) : NULL;
+}
+
+const char *event_action(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx, char *buf,
+			 size_t len)
+{
+	const char *a = "Unknown";
+
+	switch (e->action) {
 	case WB_ACT_APPROVED:
-		return "Approved";
+		a = "Approved";
+		if (e->op == WB_OP_EXEC && ctx->cfg && e->loader_id < WB_MAX_LOADERS &&
+		    ctx->cfg->grants[e->loader_id][0])
+			a = ctx->cfg->grants[e->loader_id];
+		break;
+	case WB_ACT_DENIED_TASK:
+		a = "BPFDenied";
+		break;
 	case WB_ACT_DENIED:
-		return "BPFDenied";
+		a = "Denied";
+		break;
+	case WB_ACT_TAINTED:
+		a = "Tainted";
+		break;
 	}
-	return "Unknown";
-}
-
-const char *reason_name(unsigned int reason)
-{
-	switch (reason) {
-	case WB_R_NOT_LOADER:
-		return "not-loader";
-	case WB_R_UNKNOWN_DIGEST:
-		return "unknown-digest";
-	}
-	return NULL;
-}
-
-/* Appends to buf without ever overrunning; *off keeps the would-be length. */
-static void append(char *buf, size_t len, size_t *off, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(*off < len ? buf + *off : NULL, *off < len ? len - *off : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*off += n;
+	snprintf(buf, len, "%s%s", a, (e->flags & WB_EV_KILLED) ? ",Killed" : "");
+	return buf;
 }
 
 /* Copies a fixed-size, maybe unterminated kernel string of n bytes into
@@ -54,12 +76,83 @@ static void clean(char *dst, const char *src, size_t n)
 	dst[i] = '\0';
 }
 
-int event_format_text(const struct wbpf_event *e, const struct wb_names *names,
-		      const struct wb_policy *pol, char *buf, size_t len)
+const char *event_reason(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx, char *buf,
+			 size_t len)
+{
+	char path[WB_PATH_LEN + 1], hbuf[24];
+	const char *r, *s;
+
+	if (e->reason == WB_R_NONE)
+		return NULL;
+	r = e->reason < sizeof(reasons) / sizeof(reasons[0]) ? reasons[e->reason] : NULL;
+	if (!r) {
+		snprintf(buf, len, "reason-%u", e->reason);
+		return buf;
+	}
+	if (e->action == WB_ACT_TAINTED) {
+		clean(path, e->path, sizeof(e->path));
+		snprintf(buf, len, "collateral:%s check: %s", path, r);
+		return buf;
+	}
+	switch (e->reason) {
+	case WB_R_HELPER:
+	case WB_R_KERNEL_READ:
+		snprintf(buf, len, "%s:%s", r,
+			 helper_name(ctx->names, e->detail, hbuf, sizeof(hbuf)));
+		return buf;
+	case WB_R_ATTACH_TYPE:
+		s = libbpf_bpf_attach_type_str(e->detail);
+		if (s)
+			snprintf(buf, len, "%s:%s", r, s);
+		else
+			snprintf(buf, len, "%s:%u", r, e->detail);
+		return buf;
+	case WB_R_MAX_INSNS:
+	case WB_R_KFUNC:
+		snprintf(buf, len, "%s:%u", r, e->detail);
+		return buf;
+	}
+	return r;
+}
+
+const char *event_type(const struct wbpf_event *e, char *buf, size_t len)
+{
+	const char *t = NULL;
+
+	if (e->has_obj == WB_OBJ_PROG)
+		t = libbpf_bpf_prog_type_str(e->obj_type);
+	else if (e->has_obj == WB_OBJ_MAP)
+		t = libbpf_bpf_map_type_str(e->obj_type);
+	else
+		return NULL;
+	if (!t) {
+		snprintf(buf, len, "%u", e->obj_type);
+		t = buf;
+	}
+	return t;
+}
+
+/* Appends to buf without ever overrunning; *off keeps the would-be length. */
+static void append(char *buf, size_t len, size_t *off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(*off < len ? buf + *off : NULL, *off < len ? len - *off : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*off += n;
+}
+
+int event_format_text(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx, char *buf,
+		      size_t len)
 {
 	char comm[WB_COMM_LEN + 1], name[WB_NAME_LEN + 1], pod[WB_POD_LEN + 1];
-	char opbuf[16], typebuf[16];
-	const char *type = NULL, *reason;
+	char opbuf[16], typebuf[16], actbuf[64], rbuf[WB_PATH_LEN + 64];
+	const char *type, *reason, *loader;
 	size_t off = 0;
 
 	if (len)
@@ -68,27 +161,20 @@ int event_format_text(const struct wbpf_event *e, const struct wb_names *names,
 	clean(name, e->name, sizeof(e->name));
 	clean(pod, e->pod, sizeof(e->pod));
 	append(buf, len, &off, "process: %s pid: %u pod: %s op: %s", comm[0] ? comm : "?", e->pid,
-	       pod[0] ? pod : "host", op_name(names, e->op, opbuf, sizeof(opbuf)));
-	if (e->has_obj) {
-		if (e->op == BPF_PROG_LOAD)
-			type = libbpf_bpf_prog_type_str(e->obj_type);
-		else if (e->op == BPF_MAP_CREATE)
-			type = libbpf_bpf_map_type_str(e->obj_type);
-		if (!type) {
-			snprintf(typebuf, sizeof(typebuf), "%u", e->obj_type);
-			type = typebuf;
-		}
+	       pod[0] ? pod : "host", op_name(ctx->names, e->op, opbuf, sizeof(opbuf)));
+	type = event_type(e, typebuf, sizeof(typebuf));
+	if (type)
 		append(buf, len, &off, " type: %s", type);
-		if (name[0])
-			append(buf, len, &off, " name: %s", name);
-	}
-	append(buf, len, &off, " action: %s", action_name(e->action));
+	if (name[0])
+		append(buf, len, &off, " name: %s", name);
+	append(buf, len, &off, " action: %s", event_action(e, ctx, actbuf, sizeof(actbuf)));
 	if (e->flags & WB_EV_AUDIT)
 		append(buf, len, &off, " audit");
-	reason = reason_name(e->reason);
+	reason = event_reason(e, ctx, rbuf, sizeof(rbuf));
 	if (reason)
 		append(buf, len, &off, " reason: %s", reason);
-	if (e->loader_id && pol && e->loader_id <= pol->nr_loaders)
-		append(buf, len, &off, " loader: %s", pol->loaders[e->loader_id - 1].name);
+	loader = event_loader(e, ctx);
+	if (loader)
+		append(buf, len, &off, " loader: %s", loader);
 	return (int)off;
 }

@@ -21,6 +21,9 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run [--enforce|--audit] POLICY   load the gatekeeper (foreground)" },
 	{ "check", cmd_check, "check POLICY                     validate a policy file" },
 	{ "digest", cmd_digest, "digest [OPTIONS] FILE...         print fs-verity digests" },
+	{ "sign", cmd_sign, "sign --key K --cert C FILE...    sign fs-verity digests" },
+	{ "verify", cmd_verify, "verify --cert C FILE...          check signatures" },
+	{ "log", cmd_log, "log verify|show|summary FILE...  review decision logs" },
 	{ "doctor", cmd_doctor, "doctor                           report kernel support" },
 };
 

@@ -11,34 +11,51 @@
 #include "bpf/watchbpf.h"
 #include "gatekeeper/names.h"
 
-int names_init(struct wb_names *n, const struct btf *vmlinux)
+/* Fills table[value] with the lower-case names of ENUM's values that start
+ * with PREFIX, prefix removed; the first name of a value wins over later
+ * aliases (BPF_PROG_RUN). Returns 0, -ENOENT or -ENOMEM. */
+static int enum_names(const struct btf *btf, const char *enum_name, const char *prefix,
+		      char **table, size_t size)
 {
+	size_t plen = strlen(prefix);
 	const struct btf_type *t;
 	const struct btf_enum *e;
 	int id;
 
-	memset(n, 0, sizeof(*n));
-	id = btf__find_by_name_kind(vmlinux, "bpf_cmd", BTF_KIND_ENUM);
+	id = btf__find_by_name_kind(btf, enum_name, BTF_KIND_ENUM);
 	if (id < 0)
 		return -ENOENT;
-	t = btf__type_by_id(vmlinux, id);
+	t = btf__type_by_id(btf, id);
 	e = btf_enum(t);
 	for (int i = 0; i < btf_vlen(t); i++, e++) {
-		const char *s = btf__name_by_offset(vmlinux, e->name_off);
+		const char *s = btf__name_by_offset(btf, e->name_off);
 		char *name;
 
-		if (e->val >= WB_MAX_CMDS || !s || strncmp(s, "BPF_", 4) != 0 || n->cmd[e->val])
-			continue; /* aliases (BPF_PROG_RUN) keep the first name */
-		name = strdup(s + 4);
-		if (!name) {
-			names_free(n);
+		if ((size_t)e->val >= size || !s || strncmp(s, prefix, plen) != 0 || table[e->val])
+			continue;
+		name = strdup(s + plen);
+		if (!name)
 			return -ENOMEM;
-		}
 		for (char *p = name; *p; p++)
 			*p = tolower((unsigned char)*p);
-		n->cmd[e->val] = name;
+		table[e->val] = name;
 	}
 	return 0;
+}
+
+int names_init(struct wb_names *n, const struct btf *vmlinux)
+{
+	int err;
+
+	memset(n, 0, sizeof(*n));
+	err = enum_names(vmlinux, "bpf_cmd", "BPF_", n->cmd, WB_MAX_CMDS);
+	/* helper names only make reasons readable: optional */
+	if (!err &&
+	    enum_names(vmlinux, "bpf_func_id", "BPF_FUNC_", n->helper, WB_MAX_HELPERS) == -ENOMEM)
+		err = -ENOMEM;
+	if (err)
+		names_free(n);
+	return err;
 }
 
 void names_free(struct wb_names *n)
@@ -47,6 +64,18 @@ void names_free(struct wb_names *n)
 		free(n->cmd[i]);
 		n->cmd[i] = NULL;
 	}
+	for (size_t i = 0; i < WB_MAX_HELPERS; i++) {
+		free(n->helper[i]);
+		n->helper[i] = NULL;
+	}
+}
+
+const char *helper_name(const struct wb_names *n, unsigned int id, char *buf, size_t len)
+{
+	if (id < WB_MAX_HELPERS && n->helper[id])
+		return n->helper[id];
+	snprintf(buf, len, "helper_%u", id);
+	return buf;
 }
 
 const char *op_name(const struct wb_names *n, unsigned int op, char *buf, size_t len)
@@ -57,6 +86,12 @@ const char *op_name(const struct wb_names *n, unsigned int op, char *buf, size_t
 		return "load";
 	if (op == BPF_MAP_UPDATE_ELEM)
 		return "update";
+	if (op == WB_OP_OPEN)
+		return "open";
+	if (op == WB_OP_MAP_FD)
+		return "map_fd";
+	if (op == WB_OP_PROG_FD)
+		return "prog_fd";
 	if (op < WB_MAX_CMDS && n->cmd[op])
 		return n->cmd[op];
 	snprintf(buf, len, "cmd_%u", op);

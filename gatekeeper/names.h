@@ -9,9 +9,11 @@
 struct btf;
 
 #define WB_MAX_CMDS 256
+#define WB_MAX_HELPERS 512
 
 struct wb_names {
 	char *cmd[WB_MAX_CMDS]; /* "map_create", ...; NULL when unknown */
+	char *helper[WB_MAX_HELPERS]; /* "probe_write_user", ...; NULL when unknown */
 };
 
 /* 0, or -errno when BTF has no enum bpf_cmd. */
@@ -21,5 +23,8 @@ void names_free(struct wb_names *n);
 /* "exec", "load", "update", else the command without BPF_ in lower case,
  * else "cmd_N". Returns buf or a constant string. */
 const char *op_name(const struct wb_names *n, unsigned int op, char *buf, size_t len);
+
+/* The helper's name without BPF_FUNC_, else "helper_N". */
+const char *helper_name(const struct wb_names *n, unsigned int id, char *buf, size_t len);
 
 #endif

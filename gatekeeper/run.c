@@ -2,6 +2,8 @@
 /*
  * watchbpf --enforce|--audit POLICY: load the BPF LSM programs, give them
  * the policy, attach, and print one line per decision until SIGINT/SIGTERM.
+ * SIGHUP reloads the policy and its certificates atomically: a policy that
+ * fails to load leaves the running one in force.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -16,7 +19,10 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "fsverity/keyring.h"
+#include "gatekeeper/apply.h"
 #include "gatekeeper/commands.h"
+#include "gatekeeper/config.h"
 #include "gatekeeper/event_fmt.h"
 #include "gatekeeper/kernel.h"
 #include "gatekeeper/names.h"
@@ -24,21 +30,33 @@
 #include "policy/policy.h"
 #include "watchbpf.skel.h"
 
-struct gatekeeper {
+/* A policy ready to be put in force: parsed, resolved, with its keyring. */
+struct loaded {
 	struct wb_policy pol;
+	struct wb_config *cfg;
+	int32_t keyring;
+};
+
+struct gatekeeper {
+	const char *policy_path;
+	int mode_override; /* -1, or the command line's WB_MODE_* */
+	struct loaded cur;
+	struct wb_ids ids;
 	struct wb_names names;
 	struct btf *vmlinux;
 	struct watchbpf *skel;
 	struct ring_buffer *rb;
-	bool audit;
+	unsigned long long mnt_ns_inum;
 };
 
-static volatile sig_atomic_t exiting;
+static volatile sig_atomic_t exiting, reload;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	exiting = 1;
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		exiting = 1;
 }
 
 /* libbpf's log is for --verbose; errors get one line of our own instead. */
@@ -52,36 +70,79 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	const struct gatekeeper *gk = ctx;
-	char line[512];
+	struct wb_fmt_ctx fmt = { &gk->names, &gk->ids, gk->cur.cfg };
+	char line[1024];
 
 	if (size < sizeof(struct wbpf_event))
 		return 0;
-	event_format_text(data, &gk->names, &gk->pol, line, sizeof(line));
+	event_format_text(data, &fmt, line, sizeof(line));
 	puts(line);
 	return 0;
 }
 
-static int fill_loaders(struct gatekeeper *gk)
+static void loaded_free(struct loaded *l)
 {
-	int fd = bpf_map__fd(gk->skel->maps.loader_digests);
+	if (l->keyring)
+		trust_keyring_destroy(l->keyring);
+	free(l->cfg);
+	policy_free(&l->pol);
+	memset(l, 0, sizeof(*l));
+}
 
-	for (size_t i = 0; i < gk->pol.nr_loaders; i++) {
-		const struct wb_loader *l = &gk->pol.loaders[i];
-		struct wbpf_digest_key key = {};
-		__u32 id = i + 1;
-
-		if (!l->has_digest)
-			continue;
-		key.alg = l->digest.hash_alg;
-		key.size = l->digest.size;
-		memcpy(key.digest, l->digest.bytes, l->digest.size);
-		if (bpf_map_update_elem(fd, &key, &id, BPF_NOEXIST)) {
-			p_err("loader %s: cannot add its digest: %s%s", l->name, strerror(errno),
-			      errno == EEXIST ? " (another loader has the same digest)" : "");
-			return -1;
-		}
+/* Parses, resolves and builds a policy, and makes its keyring. Nothing of
+ * it is in force yet. Returns 0, or -1 with the reason in err. */
+static int load_policy(struct gatekeeper *gk, struct loaded *out, char *err, size_t len)
+{
+	memset(out, 0, sizeof(*out));
+	if (policy_load_file(gk->policy_path, &out->pol, err, len) ||
+	    policy_resolve(&out->pol, gk->vmlinux, err, len) ||
+	    policy_check_certs(&out->pol, err, len))
+		goto fail;
+	if (gk->mode_override >= 0)
+		out->pol.mode = gk->mode_override;
+	if (out->pol.nr_trust_certs &&
+	    trust_keyring_create("watchbpf", out->pol.trust_certs, out->pol.nr_trust_certs,
+				 &out->keyring, err, len))
+		goto fail;
+	out->cfg = calloc(1, sizeof(*out->cfg));
+	if (!out->cfg) {
+		snprintf(err, len, "out of memory");
+		goto fail;
 	}
+	if (config_build(&out->pol, &gk->ids, out->keyring, gk->mnt_ns_inum, out->cfg, err, len))
+		goto fail;
 	return 0;
+fail:
+	loaded_free(out);
+	return -1;
+}
+
+/* Writes NEXT into the generation not in force and flips to it. */
+static int put_in_force(struct gatekeeper *gk, struct loaded *next, char *err, size_t len)
+{
+	unsigned int gen = (gk->skel->bss->active_gen + 1) & 1;
+
+	if (apply_generation(gk->skel, &next->pol, next->cfg, gen, err, len))
+		return -1;
+	__atomic_store_n(&gk->skel->bss->active_gen, gen, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static void do_reload(struct gatekeeper *gk)
+{
+	struct loaded next;
+	char err[1024];
+
+	if (load_policy(gk, &next, err, sizeof(err)) || put_in_force(gk, &next, err, sizeof(err))) {
+		loaded_free(&next);
+		p_err("reload failed, policy %s stays in force: %s", gk->cur.pol.name, err);
+		return;
+	}
+	loaded_free(&gk->cur);
+	gk->cur = next;
+	p_info("reloaded: %s policy %s (version %s)",
+	       gk->cur.pol.mode == WB_MODE_AUDIT ? "auditing" : "enforcing", gk->cur.pol.name,
+	       gk->cur.pol.version);
 }
 
 /* Marks this process as the daemon, whose own bpf() use is never denied.
@@ -107,7 +168,7 @@ static int mark_self(struct gatekeeper *gk)
 static void print_totals(struct gatekeeper *gk)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	struct wbpf_counters total = {};
+	unsigned long long by_action[WB_NR_ACTIONS] = {}, dropped = 0;
 	struct wbpf_counters *c;
 	__u32 zero = 0;
 
@@ -118,22 +179,43 @@ static void print_totals(struct gatekeeper *gk)
 		return;
 	if (!bpf_map_lookup_elem(bpf_map__fd(gk->skel->maps.counters), &zero, c)) {
 		for (int i = 0; i < ncpu; i++) {
-			total.approved += c[i].approved;
-			total.denied += c[i].denied;
-			total.events_dropped += c[i].events_dropped;
+			for (int op = 0; op < WB_NR_OPS; op++)
+				for (int a = 0; a < WB_NR_ACTIONS; a++)
+					by_action[a] += c[i].decisions[op][a];
+			dropped += c[i].events_dropped;
 		}
 		p_info("detached: %llu approved, %llu denied, %llu events dropped",
-		       (unsigned long long)total.approved, (unsigned long long)total.denied,
-		       (unsigned long long)total.events_dropped);
+		       by_action[WB_ACT_APPROVED],
+		       by_action[WB_ACT_DENIED_TASK] + by_action[WB_ACT_DENIED] +
+			       by_action[WB_ACT_TAINTED],
+		       dropped);
 	}
 	free(c);
 }
 
+static unsigned long long initial_mnt_ns(void)
+{
+	struct stat st;
+
+	/* init's mount namespace: the host's, even when we run in another */
+	if (stat("/proc/1/ns/mnt", &st) && stat("/proc/self/ns/mnt", &st))
+		return 0;
+	return st.st_ino;
+}
+
 static int start(struct gatekeeper *gk)
 {
-	char why[512];
+	struct wb_policy parsed;
+	char why[1024];
 	int err;
 
+	/* A broken policy is reported as such on any kernel, before the
+	 * kernel's own shortcomings. */
+	if (policy_load_file(gk->policy_path, &parsed, why, sizeof(why))) {
+		fprintf(stderr, "%s\n", why);
+		return -2;
+	}
+	policy_free(&parsed);
 	if (kernel_preflight(&gk->vmlinux, why, sizeof(why))) {
 		p_err("%s", why);
 		return -1;
@@ -143,12 +225,16 @@ static int start(struct gatekeeper *gk)
 		p_err("kernel BTF has no enum bpf_cmd: %s", strerror(-err));
 		return -1;
 	}
+	gk->mnt_ns_inum = initial_mnt_ns();
+	if (load_policy(gk, &gk->cur, why, sizeof(why))) {
+		fprintf(stderr, "%s\n", why);
+		return -2;
+	}
 	gk->skel = watchbpf__open();
 	if (!gk->skel) {
 		p_err("cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
-	gk->skel->rodata->audit_mode = gk->audit;
 	err = watchbpf__load(gk->skel);
 	if (err) {
 		if (err == -EPERM)
@@ -159,7 +245,11 @@ static int start(struct gatekeeper *gk)
 			      verbose ? "" : " (run with --verbose for the verifier's log)");
 		return -1;
 	}
-	if (fill_loaders(gk) || mark_self(gk))
+	if (put_in_force(gk, &gk->cur, why, sizeof(why))) {
+		p_err("%s", why);
+		return -1;
+	}
+	if (mark_self(gk))
 		return -1;
 	err = watchbpf__attach(gk->skel);
 	if (err) {
@@ -187,18 +277,17 @@ int cmd_run(int argc, char **argv)
 					      { "verbose", no_argument, NULL, 'v' },
 					      { "help", no_argument, NULL, 'h' },
 					      {} };
-	struct gatekeeper gk = {};
+	struct gatekeeper gk = { .mode_override = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
-	int mode = -1, opt, ret = 1, err;
-	char perr[1024];
+	int opt, ret = 1, err;
 
 	while ((opt = getopt_long(argc, argv, "eavh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'e':
-			mode = WB_MODE_ENFORCE;
+			gk.mode_override = WB_MODE_ENFORCE;
 			break;
 		case 'a':
-			mode = WB_MODE_AUDIT;
+			gk.mode_override = WB_MODE_AUDIT;
 			break;
 		case 'v':
 			verbose = true;
@@ -215,26 +304,30 @@ int cmd_run(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (policy_load_file(argv[optind], &gk.pol, perr, sizeof(perr))) {
-		fprintf(stderr, "%s\n", perr);
-		return 2;
-	}
-	/* the command line's --enforce/--audit wins over the policy's mode */
-	gk.audit = (mode == -1 ? (int)gk.pol.mode : mode) == WB_MODE_AUDIT;
+	gk.policy_path = argv[optind];
 
 	libbpf_set_print(libbpf_print);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 
-	if (start(&gk))
+	err = start(&gk);
+	if (err) {
+		ret = err == -2 ? 2 : 1;
 		goto out;
-	p_info("%s policy %s", gk.audit ? "auditing" : "enforcing", gk.pol.name);
+	}
+	p_info("%s policy %s", gk.cur.pol.mode == WB_MODE_AUDIT ? "auditing" : "enforcing",
+	       gk.cur.pol.name);
 	while (!exiting) {
 		err = ring_buffer__poll(gk.rb, 500);
 		if (err < 0 && err != -EINTR) {
 			p_err("reading events: %s", strerror(-err));
 			goto out;
+		}
+		if (reload) {
+			reload = 0;
+			do_reload(&gk);
 		}
 	}
 	ring_buffer__consume(gk.rb);
@@ -243,8 +336,9 @@ int cmd_run(int argc, char **argv)
 out:
 	ring_buffer__free(gk.rb);
 	watchbpf__destroy(gk.skel);
+	loaded_free(&gk.cur);
+	config_ids_free(&gk.ids);
 	names_free(&gk.names);
 	btf__free(gk.vmlinux);
-	policy_free(&gk.pol);
 	return ret;
 }

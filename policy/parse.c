@@ -3,14 +3,23 @@
  * Policy files: YAML text -> ynode tree (ytree.c) -> struct wb_policy, by
  * walking the tree with the schema tables below. A new key is one more
  * struct field entry and one more member in policy.h; the walk, the error
- * messages and the "expected:" key lists all come from the tables.
+ * messages and the "expected:" key lists all come from the tables. What one
+ * key cannot say alone (a loader needs a digest or a signature, 'block'
+ * needs 'bpf' other than deny) is a schema's check, run once its mapping has
+ * been read, or the policy's, run last.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "fsverity/digest.h"
 #include "lib/util.h"
@@ -24,13 +33,29 @@ enum field_type {
 	FT_STRING, /* char *; with .punct: 1..max_len of [A-Za-z0-9] and .punct */
 	FT_ENUM, /* int (an enum), one of .names */
 	FT_DIGEST, /* struct fsv_digest */
+	FT_BOOL, /* bool: true or false, .def_bool when absent */
+	FT_UINT, /* uint32_t in decimal, .min.. .max */
+	FT_PATH, /* char *: absolute, normalized, see .path_kind */
 	FT_MAP, /* .schema filled into the struct at .off (0: this one) */
 	FT_SEQ, /* array of .schema structs at .off, count at .count_off */
+	FT_LIST, /* sequence of strings, stored as .item says */
+	FT_RULES, /* mapping glob -> one of .names, as struct wb_map_rule[] */
 };
 
 enum field_flags {
 	FF_REQUIRED = 1 << 0,
 	FF_HAS = 1 << 1, /* set the bool at .has_off when the key is present */
+};
+
+enum item_kind {
+	ITEM_NAME, /* struct wb_name_ref[]: a kernel name, resolved later */
+	ITEM_GLOB, /* char *[]: an object name glob */
+	ITEM_CERT, /* char *[] and struct wb_pos[] at .pos_off: a file */
+};
+
+enum path_kind {
+	PATH_FILE, /* no '/' at the end */
+	PATH_PREFIX, /* a '/' at the end makes it a directory */
 };
 
 struct enum_name {
@@ -49,15 +74,30 @@ struct field {
 	/* FT_STRING */
 	size_t max_len;
 	const char *punct;
-	/* FT_ENUM: names[0] is the default */
+	/* FT_ENUM: names[0] is the default; FT_RULES: the values */
 	const struct enum_name *names;
 	size_t nr_names;
+	/* FT_BOOL */
+	bool def_bool;
+	/* FT_UINT */
+	uint32_t min, max;
+	/* FT_PATH */
+	enum path_kind path_kind;
 	/* FT_MAP, FT_SEQ */
 	const struct schema *schema;
-	/* FT_SEQ */
+	/* FT_SEQ, FT_LIST, FT_RULES */
 	size_t count_off;
+	size_t max_items; /* 0: no limit */
+	const char *empty_hint; /* set: an empty one is an error, this says why */
+	/* FT_SEQ */
 	size_t elem_size;
-	const char *unique; /* FT_STRING key of .schema no two entries share */
+	const char *unique; /* FT_STRING or FT_PATH key of .schema no two entries share */
+	/* FT_LIST */
+	enum item_kind item;
+	size_t pos_off;
+	const char *kprefix; /* ITEM_NAME: the kernel's spelling starts so */
+	/* ITEM_GLOB, FT_RULES: "program", "map" */
+	const char *glob_what;
 };
 
 struct schema {
@@ -66,24 +106,68 @@ struct schema {
 	size_t nr_fields;
 	bool store_line; /* the mapping's line into the unsigned int at .line_off */
 	size_t line_off;
+	bool store_pos; /* the mapping's position into the wb_pos at .pos_off */
+	size_t pos_off;
+	/* what keys say together, once the mapping has been read */
+	int (*check)(struct yerr *e, const struct ynode *map, void *base);
 };
 
 /* FT_ENUM values are stored through an int *. */
 _Static_assert(sizeof(enum wb_mode) == sizeof(int), "enum wb_mode is not int-sized");
+_Static_assert(sizeof(enum wb_bpf_default) == sizeof(int), "enum wb_bpf_default not int-sized");
+_Static_assert(sizeof(enum wb_on_deny) == sizeof(int), "enum wb_on_deny is not int-sized");
+_Static_assert(sizeof(enum wb_access) == sizeof(int), "enum wb_access is not int-sized");
+_Static_assert(sizeof(enum wb_prog_signed) == sizeof(int), "enum wb_prog_signed not int-sized");
 
 static const struct enum_name mode_names[] = {
 	{ "enforce", WB_MODE_ENFORCE },
 	{ "audit", WB_MODE_AUDIT },
 };
 
+static const struct enum_name bpf_default_names[] = {
+	{ "deny", WB_BPF_DENY },
+	{ "allow", WB_BPF_ALLOW },
+	{ "restrict", WB_BPF_RESTRICT },
+};
+
+static const struct enum_name on_deny_names[] = {
+	{ "deny", WB_ON_DENY_DENY },
+	{ "kill", WB_ON_DENY_KILL },
+};
+
+static const struct enum_name access_names[] = {
+	{ "rw", WB_ACCESS_RW },
+	{ "ro", WB_ACCESS_RO },
+	{ "none", WB_ACCESS_NONE },
+};
+
+static const struct enum_name prog_signed_names[] = {
+	{ "optional", WB_PROG_SIGNED_OPTIONAL },
+	{ "required", WB_PROG_SIGNED_REQUIRED },
+};
+
+static int check_exec(struct yerr *e, const struct ynode *map, void *base);
+static int check_default(struct yerr *e, const struct ynode *map, void *base);
+static int check_policy(struct yerr *e, const struct ynode *map, void *base);
+
 static const struct field exec_fields[] = {
 	{
 		.key = "digest",
 		.type = FT_DIGEST,
-		/* optional once "signed: true" is accepted as the alternative */
-		.flags = FF_REQUIRED | FF_HAS,
+		.flags = FF_HAS,
 		.off = offsetof(struct wb_loader, digest),
 		.has_off = offsetof(struct wb_loader, has_digest),
+	},
+	{
+		.key = "signed",
+		.type = FT_BOOL,
+		.off = offsetof(struct wb_loader, exec_signed),
+	},
+	{
+		.key = "path",
+		.type = FT_PATH,
+		.off = offsetof(struct wb_loader, exec_path),
+		.path_kind = PATH_FILE,
 	},
 };
 
@@ -92,6 +176,100 @@ static const struct schema exec_schema = {
 	.what = "exec",
 	.fields = exec_fields,
 	.nr_fields = ARRAY_SIZE(exec_fields),
+	.check = check_exec,
+};
+
+static const struct field programs_fields[] = {
+	{
+		.key = "types",
+		.type = FT_LIST,
+		.off = offsetof(struct wb_programs, types),
+		.count_off = offsetof(struct wb_programs, nr_types),
+		.max_items = WB_LIST_MAX,
+		.empty_hint = "leave it out to allow every program type",
+		.item = ITEM_NAME,
+		.kprefix = "BPF_PROG_TYPE_",
+	},
+	{
+		.key = "attach",
+		.type = FT_LIST,
+		.off = offsetof(struct wb_programs, attach),
+		.count_off = offsetof(struct wb_programs, nr_attach),
+		.max_items = WB_LIST_MAX,
+		.empty_hint = "leave it out to allow every attach type",
+		.item = ITEM_NAME,
+		.kprefix = "BPF_",
+	},
+	{
+		.key = "names",
+		.type = FT_LIST,
+		.off = offsetof(struct wb_programs, names),
+		.count_off = offsetof(struct wb_programs, nr_names),
+		.max_items = WB_LIST_MAX,
+		.empty_hint = "leave it out to allow every name",
+		.item = ITEM_GLOB,
+		.glob_what = "program",
+	},
+	{
+		.key = "deny_helpers",
+		.type = FT_LIST,
+		.off = offsetof(struct wb_programs, deny_helpers),
+		.count_off = offsetof(struct wb_programs, nr_deny_helpers),
+		.max_items = WB_LIST_MAX,
+		.empty_hint = "leave it out to deny no helper",
+		.item = ITEM_NAME,
+		.kprefix = "BPF_FUNC_",
+	},
+	{
+		.key = "kernel_reads",
+		.type = FT_BOOL,
+		.off = offsetof(struct wb_programs, kernel_reads),
+		.def_bool = true,
+	},
+	{
+		.key = "max_insns",
+		.type = FT_UINT,
+		.off = offsetof(struct wb_programs, max_insns),
+		.min = 1,
+		.max = WB_MAX_INSNS_LIMIT,
+	},
+	{
+		.key = "signed",
+		.type = FT_ENUM,
+		.off = offsetof(struct wb_programs, signed_mode),
+		.names = prog_signed_names,
+		.nr_names = ARRAY_SIZE(prog_signed_names),
+	},
+};
+
+static const struct schema programs_schema = {
+	.what = "programs",
+	.fields = programs_fields,
+	.nr_fields = ARRAY_SIZE(programs_fields),
+};
+
+static const struct field collateral_fields[] = {
+	{
+		.key = "path",
+		.type = FT_PATH,
+		.flags = FF_REQUIRED,
+		.off = offsetof(struct wb_collateral, path),
+		.path_kind = PATH_PREFIX,
+	},
+	{
+		.key = "signed",
+		.type = FT_BOOL,
+		.off = offsetof(struct wb_collateral, signed_required),
+		.def_bool = true,
+	},
+};
+
+static const struct schema collateral_schema = {
+	.what = "collateral",
+	.fields = collateral_fields,
+	.nr_fields = ARRAY_SIZE(collateral_fields),
+	.store_pos = true,
+	.pos_off = offsetof(struct wb_collateral, pos),
 };
 
 static const struct field loader_fields[] = {
@@ -104,11 +282,61 @@ static const struct field loader_fields[] = {
 		.punct = "_.-",
 	},
 	{
+		.key = "mode",
+		.type = FT_ENUM,
+		.flags = FF_HAS,
+		.off = offsetof(struct wb_loader, mode),
+		.has_off = offsetof(struct wb_loader, has_mode),
+		.names = mode_names,
+		.nr_names = ARRAY_SIZE(mode_names),
+	},
+	{
+		.key = "on_deny",
+		.type = FT_ENUM,
+		.flags = FF_HAS,
+		.off = offsetof(struct wb_loader, on_deny),
+		.has_off = offsetof(struct wb_loader, has_on_deny),
+		.names = on_deny_names,
+		.nr_names = ARRAY_SIZE(on_deny_names),
+	},
+	{
 		.key = "exec",
 		.type = FT_MAP,
 		.flags = FF_REQUIRED,
 		.off = 0,
 		.schema = &exec_schema,
+	},
+	{
+		.key = "programs",
+		.type = FT_MAP,
+		.flags = FF_HAS,
+		.off = offsetof(struct wb_loader, programs),
+		.has_off = offsetof(struct wb_loader, programs.present),
+		.schema = &programs_schema,
+	},
+	{
+		.key = "maps",
+		.type = FT_RULES,
+		.flags = FF_HAS,
+		.off = offsetof(struct wb_loader, maps),
+		.has_off = offsetof(struct wb_loader, has_maps),
+		.names = access_names,
+		.nr_names = ARRAY_SIZE(access_names),
+		.count_off = offsetof(struct wb_loader, nr_maps),
+		.max_items = WB_LIST_MAX,
+		.empty_hint = "write '\"*\": none' to deny every map",
+		.glob_what = "map",
+	},
+	{
+		.key = "collateral",
+		.type = FT_SEQ,
+		.off = offsetof(struct wb_loader, collateral),
+		.schema = &collateral_schema,
+		.count_off = offsetof(struct wb_loader, nr_collateral),
+		.max_items = WB_LIST_MAX,
+		.empty_hint = "leave it out if the loader has none",
+		.elem_size = sizeof(struct wb_collateral),
+		.unique = "path",
 	},
 };
 
@@ -118,6 +346,61 @@ static const struct schema loader_schema = {
 	.nr_fields = ARRAY_SIZE(loader_fields),
 	.store_line = true,
 	.line_off = offsetof(struct wb_loader, line),
+};
+
+static const struct field trust_fields[] = {
+	{
+		.key = "certs",
+		.type = FT_LIST,
+		.flags = FF_REQUIRED,
+		.off = offsetof(struct wb_policy, trust_certs),
+		.count_off = offsetof(struct wb_policy, nr_trust_certs),
+		.max_items = WB_LIST_MAX,
+		.empty_hint = "leave 'trust' out if no certificate is trusted",
+		.item = ITEM_CERT,
+		.pos_off = offsetof(struct wb_policy, trust_cert_pos),
+	},
+};
+
+static const struct schema trust_schema = {
+	.what = "trust",
+	.fields = trust_fields,
+	.nr_fields = ARRAY_SIZE(trust_fields),
+};
+
+static const struct field default_fields[] = {
+	{
+		.key = "bpf",
+		.type = FT_ENUM,
+		.off = offsetof(struct wb_policy, default_bpf),
+		.names = bpf_default_names,
+		.nr_names = ARRAY_SIZE(bpf_default_names),
+	},
+	{
+		.key = "block",
+		.type = FT_LIST,
+		.off = offsetof(struct wb_policy, block),
+		.count_off = offsetof(struct wb_policy, nr_block),
+		.max_items = WB_LIST_MAX,
+		.empty_hint = "leave it out to block no command",
+		.item = ITEM_NAME,
+		.kprefix = "BPF_",
+	},
+	{
+		.key = "on_deny",
+		.type = FT_ENUM,
+		.off = offsetof(struct wb_policy, default_on_deny),
+		.names = on_deny_names,
+		.nr_names = ARRAY_SIZE(on_deny_names),
+	},
+};
+
+/* 'default' and 'trust' describe the policy, so they fill struct wb_policy. */
+static const struct schema default_schema = {
+	.what = "default",
+	.fields = default_fields,
+	.nr_fields = ARRAY_SIZE(default_fields),
+	.check = check_default,
 };
 
 static const struct field policy_fields[] = {
@@ -137,6 +420,18 @@ static const struct field policy_fields[] = {
 		.nr_names = ARRAY_SIZE(mode_names),
 	},
 	{
+		.key = "trust",
+		.type = FT_MAP,
+		.off = 0,
+		.schema = &trust_schema,
+	},
+	{
+		.key = "default",
+		.type = FT_MAP,
+		.off = 0,
+		.schema = &default_schema,
+	},
+	{
 		.key = "loaders",
 		.type = FT_SEQ,
 		.flags = FF_REQUIRED,
@@ -152,18 +447,68 @@ static const struct schema policy_schema = {
 	.what = "policy",
 	.fields = policy_fields,
 	.nr_fields = ARRAY_SIZE(policy_fields),
+	.check = check_policy,
 };
 
 _Static_assert(ARRAY_SIZE(policy_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
 _Static_assert(ARRAY_SIZE(loader_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
 _Static_assert(ARRAY_SIZE(exec_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
+_Static_assert(ARRAY_SIZE(programs_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
+_Static_assert(ARRAY_SIZE(collateral_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
+_Static_assert(ARRAY_SIZE(trust_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
+_Static_assert(ARRAY_SIZE(default_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
+
+static const char *name_of(const struct enum_name *names, size_t n, int value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i].value == value)
+			return names[i].name;
+	return "unknown";
+}
 
 const char *wb_mode_name(enum wb_mode m)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(mode_names); i++)
-		if (mode_names[i].value == (int)m)
-			return mode_names[i].name;
-	return "unknown";
+	return name_of(mode_names, ARRAY_SIZE(mode_names), m);
+}
+
+const char *wb_bpf_default_name(enum wb_bpf_default b)
+{
+	return name_of(bpf_default_names, ARRAY_SIZE(bpf_default_names), b);
+}
+
+const char *wb_on_deny_name(enum wb_on_deny d)
+{
+	return name_of(on_deny_names, ARRAY_SIZE(on_deny_names), d);
+}
+
+const char *wb_access_name(enum wb_access a)
+{
+	return name_of(access_names, ARRAY_SIZE(access_names), a);
+}
+
+const char *wb_prog_signed_name(enum wb_prog_signed s)
+{
+	return name_of(prog_signed_names, ARRAY_SIZE(prog_signed_names), s);
+}
+
+enum wb_mode wb_loader_mode(const struct wb_policy *p, const struct wb_loader *l)
+{
+	return l->has_mode ? l->mode : p->mode;
+}
+
+enum wb_on_deny wb_loader_on_deny(const struct wb_policy *p, const struct wb_loader *l)
+{
+	return l->has_on_deny ? l->on_deny : p->default_on_deny;
+}
+
+enum wb_access wb_loader_map_access(const struct wb_loader *l, const char *map_name)
+{
+	if (!l->has_maps)
+		return WB_ACCESS_RW;
+	for (size_t i = 0; i < l->nr_maps; i++)
+		if (!fnmatch(l->maps[i].glob, map_name, 0))
+			return l->maps[i].access;
+	return WB_ACCESS_NONE;
 }
 
 /* An error about node n, at its position. */
@@ -179,6 +524,20 @@ static const struct field *find_field(const struct schema *s, const char *key, s
 	for (size_t i = 0; i < s->nr_fields; i++)
 		if (strlen(s->fields[i].key) == len && !memcmp(s->fields[i].key, key, len))
 			return &s->fields[i];
+	return NULL;
+}
+
+/* The key node (not the value) of key in mapping map, or NULL. */
+static const struct ynode *map_key(const struct ynode *map, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (size_t i = 0; i + 1 < map->nr; i += 2) {
+		const struct ynode *k = map->items[i];
+
+		if (k->kind == YNODE_SCALAR && k->len == klen && !memcmp(k->str, key, klen))
+			return k;
+	}
 	return NULL;
 }
 
@@ -211,10 +570,28 @@ static const char *enum_names(const struct field *f, char *buf, size_t size)
 	return buf;
 }
 
+static bool is_scalar(const struct ynode *v)
+{
+	return v->kind == YNODE_SCALAR && !ynode_is_null(v);
+}
+
+static bool scalar_is(const struct ynode *v, const char *s)
+{
+	return strlen(s) == v->len && !memcmp(s, v->str, v->len);
+}
+
+static bool has_control(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
 /* The scalar text of v as a C string, or an error naming the key. */
 static int get_string(struct yerr *e, const struct field *f, const struct ynode *v, const char **s)
 {
-	if (v->kind != YNODE_SCALAR || ynode_is_null(v))
+	if (!is_scalar(v))
 		return perr(e, v, "'%s' must be a string, got %s", f->key, ynode_kind_name(v));
 	if (memchr(v->str, '\0', v->len))
 		return perr(e, v, "'%s' must not contain NUL characters", f->key);
@@ -257,23 +634,31 @@ static int set_string(struct yerr *e, const struct field *f, const struct ynode 
 	return 0;
 }
 
-static int set_enum(struct yerr *e, const struct field *f, const struct ynode *v, void *dst)
+/* v as one of names into *dst; label says what it is ("'mode'"). */
+static int get_enum(struct yerr *e, const struct field *f, const char *label, const struct ynode *v,
+		    int *dst)
 {
 	char names[128], buf[YSHOW_SIZE];
 
-	if (v->kind != YNODE_SCALAR || ynode_is_null(v))
-		return perr(e, v, "'%s' must be one of: %s (got %s)", f->key,
+	if (!is_scalar(v))
+		return perr(e, v, "%s must be one of: %s (got %s)", label,
 			    enum_names(f, names, sizeof(names)), ynode_kind_name(v));
 	for (size_t i = 0; i < f->nr_names; i++) {
-		const char *name = f->names[i].name;
-
-		if (strlen(name) == v->len && !memcmp(name, v->str, v->len)) {
-			*(int *)dst = f->names[i].value;
+		if (scalar_is(v, f->names[i].name)) {
+			*dst = f->names[i].value;
 			return 0;
 		}
 	}
-	return perr(e, v, "'%s' must be one of: %s (got '%s')", f->key,
+	return perr(e, v, "%s must be one of: %s (got '%s')", label,
 		    enum_names(f, names, sizeof(names)), yshow(v->str, v->len, buf));
+}
+
+static int set_enum(struct yerr *e, const struct field *f, const struct ynode *v, void *dst)
+{
+	char label[64];
+
+	snprintf(label, sizeof(label), "'%s'", f->key);
+	return get_enum(e, f, label, v, dst);
 }
 
 static int set_digest(struct yerr *e, const struct field *f, const struct ynode *v, void *dst)
@@ -292,6 +677,436 @@ static int set_digest(struct yerr *e, const struct field *f, const struct ynode 
 	else
 		want = "sha256: followed by 64 hex digits or sha512: followed by 128";
 	return perr(e, v, "bad digest '%s': expected %s", yshow(s, v->len, buf), want);
+}
+
+/*
+ * YAML 1.2's core schema has only true and false; YAML 1.1 also read these
+ * as booleans, and a policy author may well expect them to work.
+ */
+static const char *const true_lookalikes[] = {
+	"True", "TRUE", "yes", "Yes", "YES", "y", "Y", "on", "On", "ON",
+};
+static const char *const false_lookalikes[] = {
+	"False", "FALSE", "no", "No", "NO", "n", "N", "off", "Off", "OFF",
+};
+
+static bool scalar_in(const struct ynode *v, const char *const *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (scalar_is(v, words[i]))
+			return true;
+	return false;
+}
+
+static int set_bool(struct yerr *e, const struct field *f, const struct ynode *v, void *dst)
+{
+	char buf[YSHOW_SIZE];
+
+	if (!is_scalar(v))
+		return perr(e, v, "'%s' must be true or false (got %s)", f->key,
+			    ynode_kind_name(v));
+	if (scalar_is(v, "true") || scalar_is(v, "false")) {
+		*(bool *)dst = v->str[0] == 't';
+		return 0;
+	}
+	if (scalar_in(v, true_lookalikes, ARRAY_SIZE(true_lookalikes)))
+		return perr(e, v, "'%s' must be true or false (got '%s'; write true)", f->key,
+			    yshow(v->str, v->len, buf));
+	if (scalar_in(v, false_lookalikes, ARRAY_SIZE(false_lookalikes)))
+		return perr(e, v, "'%s' must be true or false (got '%s'; write false)", f->key,
+			    yshow(v->str, v->len, buf));
+	return perr(e, v, "'%s' must be true or false (got '%s')", f->key,
+		    yshow(v->str, v->len, buf));
+}
+
+/*
+ * Plain decimal digits only: YAML 1.1 would read 010 as octal, 0x10 as hex
+ * and 1_000 or 1e6 as numbers too, and a limit that means something else
+ * than it seems to is worse than one refused.
+ */
+static int set_uint(struct yerr *e, const struct field *f, const struct ynode *v, void *dst)
+{
+	char buf[YSHOW_SIZE];
+	uint64_t n = 0;
+	bool ok;
+
+	if (!is_scalar(v))
+		return perr(e, v, "'%s' must be a decimal integer from %u to %u (got %s)", f->key,
+			    f->min, f->max, ynode_kind_name(v));
+	ok = v->len <= 10 && (v->str[0] != '0' || v->len == 1);
+	for (size_t i = 0; ok && i < v->len; i++) {
+		ok = v->str[i] >= '0' && v->str[i] <= '9';
+		if (ok)
+			n = n * 10 + (uint64_t)(v->str[i] - '0');
+	}
+	if (!ok || n < f->min || n > f->max)
+		return perr(e, v, "'%s' must be a decimal integer from %u to %u (got '%s')", f->key,
+			    f->min, f->max, yshow(v->str, v->len, buf));
+	*(uint32_t *)dst = n;
+	return 0;
+}
+
+/* NULL if s is an absolute, normalized path of kind k, else why not. */
+static const char *path_problem(const char *s, size_t len, enum path_kind k)
+{
+	size_t start = 1;
+
+	if (s[0] != '/')
+		return "must be an absolute path";
+	if (len >= PATH_MAX)
+		return "is longer than the longest path (PATH_MAX)";
+	if (has_control(s, len))
+		return "must not contain control characters";
+	for (size_t i = 1; i <= len; i++) {
+		size_t n = i - start;
+
+		if (i < len && s[i] != '/')
+			continue;
+		if (i == len && !n) /* "/" or "/usr/": a directory */
+			return k == PATH_FILE ? "names a file and must not end with '/'" : NULL;
+		if (!n || (n == 1 && s[start] == '.') ||
+		    (n == 2 && s[start] == '.' && s[start + 1] == '.'))
+			return "must be normalized, without '.', '..' or empty components";
+		start = i + 1;
+	}
+	return NULL;
+}
+
+static int set_path(struct yerr *e, const struct field *f, const struct ynode *v, void *dst)
+{
+	const char *s, *why;
+	char buf[YSHOW_SIZE];
+	char *copy;
+
+	if (get_string(e, f, v, &s))
+		return -1;
+	why = path_problem(s, v->len, f->path_kind);
+	if (why)
+		return perr(e, v, "'%s' %s (got '%s')", f->key, why, yshow(s, v->len, buf));
+	copy = strdup(s);
+	if (!copy)
+		return perr(e, v, "out of memory");
+	*(char **)dst = copy;
+	return 0;
+}
+
+/* The characters the kernel lets into program and map names. */
+static bool obj_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.';
+}
+
+static bool glob_class_known(const char *s, size_t len)
+{
+	static const char *const classes[] = {
+		"alnum", "alpha", "blank", "cntrl", "digit", "graph",
+		"lower", "print", "punct", "space", "upper", "xdigit"
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++)
+		if (strlen(classes[i]) == len && !memcmp(classes[i], s, len))
+			return true;
+	return false;
+}
+
+/*
+ * NULL if glob g could match some kernel object name, else why not. fnmatch()
+ * takes a '[' without ']' as a literal and an unknown [:class:] as no match,
+ * and a name the kernel cuts to 15 characters never matches a longer
+ * pattern: each would silently never apply, so each is refused here.
+ */
+static const char *glob_problem(const char *g, size_t len)
+{
+	size_t min = 0; /* the shortest name g matches */
+
+	if (!len)
+		return "is not valid: it is empty";
+	for (size_t i = 0; i < len;) {
+		char c = g[i];
+
+		if (c == '*') {
+			i++;
+			continue;
+		}
+		if (c == '?') {
+			i++;
+			min++;
+			continue;
+		}
+		if (c == '[') {
+			size_t j = i + 1;
+
+			if (j < len && (g[j] == '!' || g[j] == '^'))
+				j++;
+			if (j < len && g[j] == ']')
+				j++;
+			while (j < len && g[j] != ']') {
+				if (g[j] == '[' && j + 1 < len && g[j + 1] == ':') {
+					const char *end = memmem(g + j + 2, len - j - 2, ":]", 2);
+
+					if (!end || !glob_class_known(g + j + 2, end - (g + j + 2)))
+						return "is not valid: unknown [:class:]";
+					j = end + 2 - g;
+					continue;
+				}
+				j++;
+			}
+			if (j >= len)
+				return "is not valid: '[' without a closing ']'";
+			i = j + 1;
+			min++;
+			continue;
+		}
+		if (c == '\\') {
+			if (i + 1 == len)
+				return "is not valid: it ends with a lone '\\'";
+			c = g[++i];
+		}
+		if (!obj_name_char(c))
+			return "can never match: names have only the characters [A-Za-z0-9_.]";
+		i++;
+		min++;
+	}
+	if (min > WB_OBJ_NAME_MAX)
+		return "can never match: names have at most 15 characters";
+	return NULL;
+}
+
+static bool glob_is_star(const char *g)
+{
+	return g[0] && strspn(g, "*") == strlen(g);
+}
+
+/* Kernel names as the policy spells them: BPF_FUNC_probe_write_user is
+ * probe_write_user, BPF_PROG_TYPE_XDP is xdp. */
+static bool kname_ok(const char *s, size_t len)
+{
+	if (!len || len > WB_KNAME_MAX || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* The spelling s probably meant, as a "; write 'x'" hint, or "". */
+static const char *kname_hint(const struct field *f, const char *s, size_t len, char *buf,
+			      size_t size)
+{
+	size_t plen = strlen(f->kprefix), n;
+	char name[WB_KNAME_MAX + 1];
+
+	buf[0] = '\0';
+	if (len > plen && !strncasecmp(s, f->kprefix, plen)) {
+		s += plen;
+		len -= plen;
+	}
+	if (len >= sizeof(name))
+		return buf;
+	for (n = 0; n < len; n++)
+		name[n] = (s[n] >= 'A' && s[n] <= 'Z') ? s[n] - 'A' + 'a' : s[n];
+	name[n] = '\0';
+	if (kname_ok(name, n))
+		snprintf(buf, size, "; write '%s'", name);
+	return buf;
+}
+
+/* Whether item idx of a FT_LIST or FT_RULES node repeats an earlier one. */
+static const struct ynode *find_repeat(const struct ynode *node, size_t idx, size_t stride)
+{
+	const struct ynode *v = node->items[idx];
+
+	for (size_t j = 0; j < idx; j += stride) {
+		const struct ynode *o = node->items[j];
+
+		if (o->len == v->len && !memcmp(o->str, v->str, v->len))
+			return o;
+	}
+	return NULL;
+}
+
+/* Relative to the policy file's directory, so the same file is meant from
+ * any working directory. */
+static char *cert_path(const char *fname, const char *s)
+{
+	const char *slash = strrchr(fname, '/');
+	char *p;
+
+	if (s[0] == '/' || !slash)
+		return strdup(s);
+	if (asprintf(&p, "%.*s%s", (int)(slash - fname + 1), fname, s) < 0)
+		return NULL;
+	return p;
+}
+
+static int check_count(struct yerr *e, const struct field *f, const struct ynode *v, size_t n)
+{
+	if (!n && f->empty_hint)
+		return perr(e, v, "'%s' must not be empty (%s)", f->key, f->empty_hint);
+	if (f->max_items && n > f->max_items)
+		return perr(e, v, "'%s' has more than %zu entries", f->key, f->max_items);
+	return 0;
+}
+
+static int list_item(struct yerr *e, const struct field *f, const struct ynode *v, void *arr,
+		     void *pos, size_t i)
+{
+	char buf[YSHOW_SIZE], hint[WB_KNAME_MAX + 16];
+	const char *why;
+	char *copy;
+
+	if (!is_scalar(v))
+		return perr(e, v, "each entry of '%s' must be a string, got %s", f->key,
+			    ynode_kind_name(v));
+	if (memchr(v->str, '\0', v->len))
+		return perr(e, v, "entries of '%s' must not contain NUL characters", f->key);
+	switch (f->item) {
+	case ITEM_NAME:
+		if (!kname_ok(v->str, v->len))
+			return perr(e, v,
+				    "entries of '%s' must be 1..%d characters of [a-z0-9_], "
+				    "starting with a letter (got '%s'%s)",
+				    f->key, WB_KNAME_MAX, yshow(v->str, v->len, buf),
+				    kname_hint(f, v->str, v->len, hint, sizeof(hint)));
+		break;
+	case ITEM_GLOB:
+		why = glob_problem(v->str, v->len);
+		if (why)
+			return perr(e, v, "%s name glob '%s' %s", f->glob_what,
+				    yshow(v->str, v->len, buf), why);
+		break;
+	case ITEM_CERT:
+		if (!v->len)
+			return perr(e, v, "entries of '%s' must not be empty", f->key);
+		if (has_control(v->str, v->len))
+			return perr(e, v, "entries of '%s' must not contain control characters",
+				    f->key);
+		break;
+	}
+
+	switch (f->item) {
+	case ITEM_NAME: {
+		struct wb_name_ref *r = (struct wb_name_ref *)arr + i;
+
+		copy = strdup(v->str);
+		r->name = copy;
+		r->pos = (struct wb_pos){ v->line, v->col };
+		r->id = -1;
+		break;
+	}
+	case ITEM_GLOB:
+		copy = strdup(v->str);
+		((char **)arr)[i] = copy;
+		break;
+	case ITEM_CERT:
+	default:
+		copy = cert_path(e->fname, v->str);
+		((char **)arr)[i] = copy;
+		((struct wb_pos *)pos)[i] = (struct wb_pos){ v->line, v->col };
+		break;
+	}
+	return copy ? 0 : perr(e, v, "out of memory");
+}
+
+static int walk_list(struct yerr *e, const struct field *f, const struct ynode *v, void *base)
+{
+	size_t elem = f->item == ITEM_NAME ? sizeof(struct wb_name_ref) : sizeof(char *);
+	void *arr, *pos = NULL;
+	char buf[YSHOW_SIZE];
+
+	if (v->kind != YNODE_SEQ)
+		return perr(e, v, "'%s' must be a sequence, got %s", f->key, ynode_kind_name(v));
+	if (check_count(e, f, v, v->nr))
+		return -1;
+	if (!v->nr)
+		return 0;
+	arr = calloc(v->nr, elem);
+	if (!arr)
+		return perr(e, v, "out of memory");
+	/* published before they are filled so that policy_free() sees all of it */
+	*(void **)member(base, f->off) = arr;
+	if (f->item == ITEM_CERT) {
+		pos = calloc(v->nr, sizeof(struct wb_pos));
+		if (!pos)
+			return perr(e, v, "out of memory");
+		*(void **)member(base, f->pos_off) = pos;
+	}
+	*(size_t *)member(base, f->count_off) = v->nr;
+
+	for (size_t i = 0; i < v->nr; i++) {
+		const struct ynode *item = v->items[i], *first;
+
+		if (list_item(e, f, item, arr, pos, i))
+			return -1;
+		first = find_repeat(v, i, 1);
+		if (first)
+			return perr(e, item, "duplicate entry '%s' in '%s' (first at line %u)",
+				    yshow(item->str, item->len, buf), f->key, first->line);
+	}
+	return 0;
+}
+
+/* 'maps': glob -> access, kept in file order, since the first match wins. */
+static int walk_rules(struct yerr *e, const struct field *f, const struct ynode *v, void *base)
+{
+	struct wb_map_rule *rules;
+	const struct ynode *star = NULL;
+	char buf[YSHOW_SIZE], buf2[YSHOW_SIZE], label[YSHOW_SIZE + 16];
+	size_t n = v->nr / 2;
+
+	if (v->kind != YNODE_MAP)
+		return perr(e, v, "'%s' must be a mapping, got %s", f->key, ynode_kind_name(v));
+	if (check_count(e, f, v, n))
+		return -1;
+	if (!n)
+		return 0;
+	rules = calloc(n, sizeof(*rules));
+	if (!rules)
+		return perr(e, v, "out of memory");
+	*(struct wb_map_rule **)member(base, f->off) = rules;
+	*(size_t *)member(base, f->count_off) = n;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ynode *key = v->items[2 * i], *first;
+		const char *why;
+		int access;
+
+		if (key->kind != YNODE_SCALAR)
+			return perr(e, key, "keys in %s must be scalars, got %s", f->key,
+				    ynode_kind_name(key));
+		if (ynode_is_null(key))
+			return perr(e, key, "keys in %s must be %s name globs, got %s", f->key,
+				    f->glob_what, ynode_kind_name(key));
+		if (memchr(key->str, '\0', key->len))
+			return perr(e, key, "keys in %s must not contain NUL characters", f->key);
+		why = glob_problem(key->str, key->len);
+		if (why)
+			return perr(e, key, "%s name glob '%s' %s", f->glob_what,
+				    yshow(key->str, key->len, buf), why);
+		first = find_repeat(v, 2 * i, 2);
+		if (first)
+			return perr(e, key, "duplicate key '%s' in %s (first at line %u)",
+				    yshow(key->str, key->len, buf), f->key, first->line);
+		if (star)
+			return perr(e, key,
+				    "%s rule '%s' can never apply: '%s' at line %u matches every "
+				    "%s first",
+				    f->glob_what, yshow(key->str, key->len, buf),
+				    yshow(star->str, star->len, buf2), star->line, f->glob_what);
+		snprintf(label, sizeof(label), "'%s' in %s", yshow(key->str, key->len, buf),
+			 f->key);
+		if (get_enum(e, f, label, v->items[2 * i + 1], &access))
+			return -1;
+		rules[i].glob = strdup(key->str);
+		if (!rules[i].glob)
+			return perr(e, key, "out of memory");
+		rules[i].access = access;
+		rules[i].pos = (struct wb_pos){ key->line, key->col };
+		if (glob_is_star(key->str))
+			star = key;
+	}
+	return 0;
 }
 
 static int walk_map(struct yerr *e, const struct schema *s, const struct ynode *map, void *base);
@@ -324,6 +1139,8 @@ static int walk_seq(struct yerr *e, const struct field *f, const struct ynode *v
 
 	if (v->kind != YNODE_SEQ)
 		return perr(e, v, "'%s' must be a sequence, got %s", f->key, ynode_kind_name(v));
+	if (check_count(e, f, v, v->nr))
+		return -1;
 	if (!v->nr)
 		return 0;
 	arr = calloc(v->nr, f->elem_size);
@@ -362,6 +1179,15 @@ static int set_field(struct yerr *e, const struct field *f, const struct ynode *
 	case FT_DIGEST:
 		ret = set_digest(e, f, v, dst);
 		break;
+	case FT_BOOL:
+		ret = set_bool(e, f, v, dst);
+		break;
+	case FT_UINT:
+		ret = set_uint(e, f, v, dst);
+		break;
+	case FT_PATH:
+		ret = set_path(e, f, v, dst);
+		break;
 	case FT_MAP:
 		if (v->kind != YNODE_MAP)
 			return perr(e, v, "'%s' must be a mapping, got %s", f->key,
@@ -371,16 +1197,42 @@ static int set_field(struct yerr *e, const struct field *f, const struct ynode *
 	case FT_SEQ:
 		ret = walk_seq(e, f, v, base);
 		break;
+	case FT_LIST:
+		ret = walk_list(e, f, v, base);
+		break;
+	case FT_RULES:
+		ret = walk_rules(e, f, v, base);
+		break;
 	}
 	if (!ret && (f->flags & FF_HAS))
 		*(bool *)member(base, f->has_off) = true;
 	return ret;
 }
 
+static void set_defaults(const struct schema *s, void *base);
+
 static void set_default(const struct field *f, void *base)
 {
-	if (f->type == FT_ENUM)
+	switch (f->type) {
+	case FT_ENUM:
 		*(int *)member(base, f->off) = f->names[0].value;
+		break;
+	case FT_BOOL:
+		*(bool *)member(base, f->off) = f->def_bool;
+		break;
+	case FT_MAP:
+		/* a mapping left out is one with every key left out */
+		set_defaults(f->schema, member(base, f->off));
+		break;
+	default:
+		break;
+	}
+}
+
+static void set_defaults(const struct schema *s, void *base)
+{
+	for (size_t i = 0; i < s->nr_fields; i++)
+		set_default(&s->fields[i], base);
 }
 
 static int walk_map(struct yerr *e, const struct schema *s, const struct ynode *map, void *base)
@@ -419,17 +1271,152 @@ static int walk_map(struct yerr *e, const struct schema *s, const struct ynode *
 	}
 	if (s->store_line)
 		*(unsigned int *)member(base, s->line_off) = map->line;
+	if (s->store_pos)
+		*(struct wb_pos *)member(base, s->pos_off) = (struct wb_pos){ map->line, map->col };
+	return s->check ? s->check(e, map, base) : 0;
+}
+
+static int check_exec(struct yerr *e, const struct ynode *map, void *base)
+{
+	const struct wb_loader *l = base;
+
+	if (!l->has_digest && !l->exec_signed)
+		return perr(e, map, "exec needs 'digest' or 'signed: true' (or both)");
 	return 0;
+}
+
+static int check_default(struct yerr *e, const struct ynode *map, void *base)
+{
+	const struct wb_policy *pol = base;
+
+	if (pol->nr_block && pol->default_bpf == WB_BPF_DENY)
+		return perr(e, map_key(map, "block"),
+			    "'block' needs 'bpf: allow' or 'bpf: restrict' (with 'bpf: deny' "
+			    "every command is denied already)");
+	return 0;
+}
+
+/* The earliest in the file of the problems check_signers() finds. */
+struct first_problem {
+	const struct ynode *at;
+	const char *msg;
+};
+
+static void problem(struct first_problem *p, const struct ynode *at, const char *msg)
+{
+	if (!p->at || at->line < p->at->line || (at->line == p->at->line && at->col < p->at->col)) {
+		p->at = at;
+		p->msg = msg;
+	}
+}
+
+/*
+ * Every signature is checked against trust.certs: without a certificate
+ * nothing could ever pass, so a loader asking for one is refused. 'trust'
+ * may come anywhere in the file, hence a check of the whole policy.
+ */
+static int check_signers(struct yerr *e, const struct ynode *root, const struct wb_policy *pol)
+{
+	const struct ynode *seq = ynode_map_get(root, "loaders");
+	struct first_problem p = { NULL };
+
+	if (pol->nr_trust_certs || !seq)
+		return 0;
+	for (size_t i = 0; i < pol->nr_loaders; i++) {
+		const struct wb_loader *l = &pol->loaders[i];
+		const struct ynode *item = seq->items[i], *m, *k;
+
+		m = ynode_map_get(item, "exec");
+		if (l->exec_signed && m)
+			problem(&p, map_key(m, "signed"),
+				"'signed: true' needs a certificate in trust.certs");
+		m = ynode_map_get(item, "programs");
+		if (l->programs.signed_mode == WB_PROG_SIGNED_REQUIRED && m)
+			problem(&p, map_key(m, "signed"),
+				"'signed: required' needs a certificate in trust.certs");
+		m = ynode_map_get(item, "collateral");
+		for (size_t j = 0; j < l->nr_collateral && m; j++) {
+			if (!l->collateral[j].signed_required)
+				continue;
+			k = map_key(m->items[j], "signed");
+			if (k)
+				problem(&p, k, "'signed: true' needs a certificate in trust.certs");
+			else
+				problem(&p, m->items[j],
+					"collateral is 'signed: true' by default, which needs a "
+					"certificate in trust.certs (or write 'signed: false')");
+		}
+	}
+	return p.at ? perr(e, p.at, "%s", p.msg) : 0;
+}
+
+static int check_policy(struct yerr *e, const struct ynode *map, void *base)
+{
+	return check_signers(e, map, base);
+}
+
+static void free_refs(struct wb_name_ref *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(r[i].name);
+	free(r);
+}
+
+static void free_strings(char **s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+static void loader_free(struct wb_loader *l)
+{
+	struct wb_programs *p = &l->programs;
+
+	free(l->name);
+	free(l->exec_path);
+	free_refs(p->types, p->nr_types);
+	free_refs(p->attach, p->nr_attach);
+	free_strings(p->names, p->nr_names);
+	free_refs(p->deny_helpers, p->nr_deny_helpers);
+	for (size_t i = 0; i < l->nr_maps; i++)
+		free(l->maps[i].glob);
+	free(l->maps);
+	for (size_t i = 0; i < l->nr_collateral; i++)
+		free(l->collateral[i].path);
+	free(l->collateral);
 }
 
 void policy_free(struct wb_policy *pol)
 {
 	for (size_t i = 0; i < pol->nr_loaders; i++)
-		free(pol->loaders[i].name);
+		loader_free(&pol->loaders[i]);
 	free(pol->loaders);
+	free_strings(pol->trust_certs, pol->nr_trust_certs);
+	free(pol->trust_cert_pos);
+	free_refs(pol->block, pol->nr_block);
 	free(pol->name);
 	free(pol->path);
 	memset(pol, 0, sizeof(*pol));
+}
+
+/* The policy's version in logs: which bytes were loaded, whatever the
+ * file is called or wherever it was copied. */
+static int policy_version(const char *text, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	size_t i;
+
+	if (!EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL))
+		return -1;
+	for (i = 0; i < (WB_POLICY_VERSION_SIZE - 1) / 2; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[2 * i] = '\0';
+	return 0;
 }
 
 int policy_load_string(const char *fname, const char *text, size_t len, struct wb_policy *pol,
@@ -462,6 +1449,10 @@ int policy_load_string(const char *fname, const char *text, size_t len, struct w
 	pol->path = strdup(fname);
 	if (!pol->path) {
 		yerr_at(&e, 0, 0, "out of memory");
+		goto out;
+	}
+	if (policy_version(text, len, pol->version)) {
+		yerr_at(&e, 0, 0, "cannot compute the SHA-256 of the policy");
 		goto out;
 	}
 	ret = walk_map(&e, &policy_schema, root, pol);

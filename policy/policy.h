@@ -1,26 +1,104 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The policy model: which loaders (executables named by their fs-verity
- * digest) may use bpf(), and whether denials are enforced or only logged.
- * docs/policy.md is the reference for the YAML form.
+ * digest, a signature, a path) may use bpf(), what they may do with it, and
+ * what everything else may do. docs/policy.md is the reference for the YAML
+ * form and for what each field means.
  */
 #ifndef WATCHBPF_POLICY_H
 #define WATCHBPF_POLICY_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fsverity/digest.h"
+
+struct btf;
 
 /* Larger files are refused before parsing: a policy is a few KiB. */
 #define WB_POLICY_MAX_SIZE ((size_t)1 << 20)
 
 #define WB_POLICY_NAME_MAX 63
 #define WB_LOADER_NAME_MAX 31
+/* Longest kernel name (helper, command, type) a policy may spell. */
+#define WB_KNAME_MAX 63
+/* Entries of one list or of 'maps': bounds the duplicate checks. */
+#define WB_LIST_MAX 1024
+/* The kernel keeps BPF_OBJ_NAME_LEN - 1 characters of a program or map name. */
+#define WB_OBJ_NAME_MAX 15
+/* BPF_COMPLEXITY_LIMIT_INSNS: no program is verified past this. */
+#define WB_MAX_INSNS_LIMIT 1000000u
+/* The SHA-256 of the policy file cut to 12 hex digits, and a NUL. */
+#define WB_POLICY_VERSION_SIZE 13
+
+/* 1-based, columns in characters; 0 means no position. */
+struct wb_pos {
+	unsigned int line, col;
+};
+
+/* A kernel name (helper, command, program or attach type) as written. */
+struct wb_name_ref {
+	char *name;
+	struct wb_pos pos;
+	int id; /* the kernel's value, by policy_resolve(); -1 before */
+};
 
 enum wb_mode {
 	WB_MODE_ENFORCE,
 	WB_MODE_AUDIT,
+};
+
+/* What processes that are no loader may do. */
+enum wb_bpf_default {
+	WB_BPF_DENY,
+	WB_BPF_ALLOW,
+	WB_BPF_RESTRICT, /* only from the initial mount namespace */
+};
+
+enum wb_on_deny {
+	WB_ON_DENY_DENY,
+	WB_ON_DENY_KILL,
+};
+
+enum wb_access {
+	WB_ACCESS_NONE,
+	WB_ACCESS_RO,
+	WB_ACCESS_RW,
+};
+
+enum wb_prog_signed {
+	WB_PROG_SIGNED_OPTIONAL,
+	WB_PROG_SIGNED_REQUIRED,
+};
+
+struct wb_map_rule {
+	char *glob;
+	enum wb_access access;
+	struct wb_pos pos; /* of the glob */
+};
+
+struct wb_collateral {
+	char *path; /* ends with '/' for a directory */
+	bool signed_required;
+	struct wb_pos pos; /* of the entry */
+};
+
+/* What a loader's programs may be; a loader without 'programs' is all
+ * defaults: any program. */
+struct wb_programs {
+	bool present;
+	struct wb_name_ref *types; /* none: any type */
+	size_t nr_types;
+	struct wb_name_ref *attach; /* none: any attach type */
+	size_t nr_attach;
+	char **names; /* fnmatch() globs; none: any name */
+	size_t nr_names;
+	struct wb_name_ref *deny_helpers;
+	size_t nr_deny_helpers;
+	bool kernel_reads; /* default true; false denies wb_kernel_read_helpers */
+	uint32_t max_insns; /* 0 = no limit */
+	enum wb_prog_signed signed_mode;
 };
 
 struct wb_loader {
@@ -28,6 +106,18 @@ struct wb_loader {
 	bool has_digest;
 	struct fsv_digest digest;
 	unsigned int line; /* 1-based line of the entry in the policy file */
+	bool exec_signed; /* the executable must be signed by trust.certs */
+	char *exec_path; /* NULL: any path */
+	bool has_mode;
+	enum wb_mode mode; /* use wb_loader_mode() */
+	bool has_on_deny;
+	enum wb_on_deny on_deny; /* use wb_loader_on_deny() */
+	struct wb_programs programs;
+	bool has_maps;
+	struct wb_map_rule *maps; /* in file order: use wb_loader_map_access() */
+	size_t nr_maps;
+	struct wb_collateral *collateral;
+	size_t nr_collateral;
 };
 
 struct wb_policy {
@@ -36,6 +126,16 @@ struct wb_policy {
 	enum wb_mode mode;
 	struct wb_loader *loaders;
 	size_t nr_loaders;
+	/* first 12 hex digits of the SHA-256 of the file's bytes, for logs */
+	char version[WB_POLICY_VERSION_SIZE];
+	/* relative paths in the file are made relative to path's directory */
+	char **trust_certs;
+	struct wb_pos *trust_cert_pos;
+	size_t nr_trust_certs;
+	enum wb_bpf_default default_bpf;
+	struct wb_name_ref *block; /* bpf commands, for default_bpf != DENY */
+	size_t nr_block;
+	enum wb_on_deny default_on_deny;
 };
 
 /*
@@ -45,14 +145,43 @@ struct wb_policy {
  * large). err may be NULL; a too small err is truncated.
  */
 int policy_load_file(const char *path, struct wb_policy *pol, char *err, size_t errlen);
-/* fname is only used in messages and as pol->path; text need not be
- * NUL-terminated. */
+/* fname is used in messages, as pol->path and as the directory relative
+ * certificate paths are in; text need not be NUL-terminated. */
 int policy_load_string(const char *fname, const char *text, size_t len, struct wb_policy *pol,
 		       char *err, size_t errlen);
 /* Safe on a zeroed policy and on one already freed; leaves pol zeroed. */
 void policy_free(struct wb_policy *pol);
 
-/* "enforce"/"audit", as spelled in the policy file. */
+/*
+ * Fills the id of every wb_name_ref: program and attach types from libbpf's
+ * names, helpers and bpf commands from vmlinux's enum bpf_func_id and enum
+ * bpf_cmd. vmlinux may be NULL: helpers and commands then keep id -1. Returns
+ * 0, or -1 with all ids -1 and err as for policy_load_file() ("unknown
+ * helper 'x' (did you mean 'y'?)").
+ */
+int policy_resolve(struct wb_policy *pol, const struct btf *vmlinux, char *err, size_t errlen);
+
+/* Each trust.certs file must hold a PEM certificate. Returns 0, or -1 with
+ * err "FILE:LINE:COL: ..." at the first bad entry. */
+int policy_check_certs(const struct wb_policy *pol, char *err, size_t errlen);
+
+/* The loader's override, or the policy's. */
+enum wb_mode wb_loader_mode(const struct wb_policy *p, const struct wb_loader *l);
+enum wb_on_deny wb_loader_on_deny(const struct wb_policy *p, const struct wb_loader *l);
+/* First matching rule wins; a loader without 'maps' gets RW on everything;
+ * with 'maps' and no match: NONE. */
+enum wb_access wb_loader_map_access(const struct wb_loader *l, const char *map_name);
+
+/* Helpers (without BPF_FUNC_) that 'kernel_reads: false' denies. */
+extern const char *const wb_kernel_read_helpers[];
+extern const size_t wb_nr_kernel_read_helpers;
+
+/* As spelled in the policy file ("enforce", "restrict", "kill", "ro",
+ * "required"); "unknown" for a value out of range. */
 const char *wb_mode_name(enum wb_mode m);
+const char *wb_bpf_default_name(enum wb_bpf_default b);
+const char *wb_on_deny_name(enum wb_on_deny d);
+const char *wb_access_name(enum wb_access a);
+const char *wb_prog_signed_name(enum wb_prog_signed s);
 
 #endif

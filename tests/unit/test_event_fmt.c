@@ -22,6 +22,9 @@ static struct btf *fake_vmlinux(void)
 	btf__add_enum_value(btf, "BPF_PROG_RUN", BPF_PROG_TEST_RUN); /* alias, later */
 	btf__add_enum_value(btf, "BPF_PROG_TEST_RUN", BPF_PROG_TEST_RUN);
 	btf__add_enum_value(btf, "BPF_TOKEN_CREATE", 36);
+	btf__add_enum(btf, "bpf_func_id", 4);
+	btf__add_enum_value(btf, "BPF_FUNC_probe_write_user", 36);
+	btf__add_enum_value(btf, "BPF_FUNC_probe_read_kernel", 113);
 	return btf;
 }
 
@@ -36,8 +39,15 @@ static void fill(struct wbpf_event *e, const char *comm, unsigned int pid, const
 	e->action = action;
 }
 
-static struct wb_loader loaders[] = { { .name = "alice" }, { .name = "bob" } };
-static struct wb_policy pol = { .name = "demo", .loaders = loaders, .nr_loaders = 2 };
+static struct wb_ids ids = { .name = { NULL, "alice", "bob" } };
+static struct wb_config cfg;
+
+static struct wb_fmt_ctx ctx_of(const struct wb_names *n)
+{
+	struct wb_fmt_ctx c = { n, &ids, &cfg };
+
+	return c;
+}
 
 TEST(op_names_from_btf)
 {
@@ -72,31 +82,33 @@ TEST(format_proposal_lines)
 {
 	struct btf *btf = fake_vmlinux();
 	struct wbpf_event e;
+	struct wb_fmt_ctx fc;
 	struct wb_names n;
 	char line[512];
 
 	names_init(&n, btf);
-	fill(&e, "eve", 284, "eve", BPF_PROG_LOAD, WB_ACT_DENIED);
+	fc = ctx_of(&n);
+	fill(&e, "eve", 284, "eve", BPF_PROG_LOAD, WB_ACT_DENIED_TASK);
 	e.reason = WB_R_NOT_LOADER;
-	e.has_obj = 1;
+	e.has_obj = WB_OBJ_PROG;
 	e.obj_type = BPF_PROG_TYPE_XDP;
 	strcpy(e.name, "from_netdev");
-	event_format_text(&e, &n, &pol, line, sizeof(line));
+	event_format_text(&e, &fc, line, sizeof(line));
 	CHECK_STR(line, "process: eve pid: 284 pod: eve op: load type: xdp name: from_netdev "
 			"action: BPFDenied reason: not-loader");
 
 	fill(&e, "alice", 262, "", WB_OP_EXEC, WB_ACT_APPROVED);
 	e.loader_id = 1;
-	event_format_text(&e, &n, &pol, line, sizeof(line));
+	event_format_text(&e, &fc, line, sizeof(line));
 	CHECK_STR(line,
 		  "process: alice pid: 262 pod: host op: exec action: Approved loader: alice");
 
 	fill(&e, "bob", 7, "k8s-pod", BPF_MAP_CREATE, WB_ACT_APPROVED);
 	e.loader_id = 2;
-	e.has_obj = 1;
+	e.has_obj = WB_OBJ_MAP;
 	e.obj_type = BPF_MAP_TYPE_HASH;
 	strcpy(e.name, "ct_map_tcp4");
-	event_format_text(&e, &n, &pol, line, sizeof(line));
+	event_format_text(&e, &fc, line, sizeof(line));
 	CHECK_STR(line,
 		  "process: bob pid: 7 pod: k8s-pod op: map_create type: hash name: ct_map_tcp4 "
 		  "action: Approved loader: bob");
@@ -108,29 +120,31 @@ TEST(format_audit_and_unknowns)
 {
 	struct btf *btf = fake_vmlinux();
 	struct wbpf_event e;
+	struct wb_fmt_ctx fc;
 	struct wb_names n;
 	char line[512];
 
 	names_init(&n, btf);
-	fill(&e, "eve", 1, "", BPF_BTF_LOAD, WB_ACT_DENIED);
+	fc = ctx_of(&n);
+	fill(&e, "eve", 1, "", BPF_BTF_LOAD, WB_ACT_DENIED_TASK);
 	e.reason = WB_R_NOT_LOADER;
 	e.flags = WB_EV_AUDIT;
-	event_format_text(&e, &n, &pol, line, sizeof(line));
+	event_format_text(&e, &fc, line, sizeof(line));
 	CHECK_STR(
 		line,
 		"process: eve pid: 1 pod: host op: btf_load action: BPFDenied audit reason: not-loader");
 
 	/* an unknown program type is shown as its number; an unnamed one has no name */
-	fill(&e, "x", 2, "", BPF_PROG_LOAD, WB_ACT_DENIED);
-	e.has_obj = 1;
+	fill(&e, "x", 2, "", BPF_PROG_LOAD, WB_ACT_DENIED_TASK);
+	e.has_obj = WB_OBJ_PROG;
 	e.obj_type = 999;
-	event_format_text(&e, &n, &pol, line, sizeof(line));
+	event_format_text(&e, &fc, line, sizeof(line));
 	CHECK_STR(line, "process: x pid: 2 pod: host op: load type: 999 action: BPFDenied");
 
 	/* a loader id the policy does not have is not named */
 	fill(&e, "x", 3, "", BPF_MAP_UPDATE_ELEM, WB_ACT_APPROVED);
 	e.loader_id = 9;
-	event_format_text(&e, &n, &pol, line, sizeof(line));
+	event_format_text(&e, &fc, line, sizeof(line));
 	CHECK_STR(line, "process: x pid: 3 pod: host op: update action: Approved");
 	names_free(&n);
 	btf__free(btf);
@@ -140,30 +154,102 @@ TEST(format_hostile_strings)
 {
 	struct btf *btf = fake_vmlinux();
 	struct wbpf_event e;
+	struct wb_fmt_ctx fc;
 	struct wb_names n;
 	char line[512], small[24];
 	int len;
 
 	names_init(&n, btf);
+	fc = ctx_of(&n);
 	/* a comm with spaces and a newline must not forge fields or lines */
-	fill(&e, "a b\nc", 5, "p q", BPF_PROG_LOAD, WB_ACT_DENIED);
-	event_format_text(&e, &n, &pol, line, sizeof(line));
+	fill(&e, "a b\nc", 5, "p q", BPF_PROG_LOAD, WB_ACT_DENIED_TASK);
+	event_format_text(&e, &fc, line, sizeof(line));
 	CHECK_STR(line, "process: a?b?c pid: 5 pod: p?q op: load action: BPFDenied");
 
 	/* full-length, unterminated kernel strings stay in bounds */
-	fill(&e, "", 6, "", BPF_PROG_LOAD, WB_ACT_DENIED);
+	fill(&e, "", 6, "", BPF_PROG_LOAD, WB_ACT_DENIED_TASK);
 	memset(e.comm, 'c', sizeof(e.comm));
 	memset(e.name, 'n', sizeof(e.name));
 	memset(e.pod, 'p', sizeof(e.pod));
-	e.has_obj = 1;
-	len = event_format_text(&e, &n, &pol, line, sizeof(line));
+	e.has_obj = WB_OBJ_PROG;
+	len = event_format_text(&e, &fc, line, sizeof(line));
 	CHECK_INT(len, ==, (long long)strlen(line));
 	CHECK(strstr(line, "process: cccccccccccccccc pid:") != NULL, "%s", line);
 
 	/* truncation: never overruns, reports the full length */
-	len = event_format_text(&e, &n, &pol, small, sizeof(small));
+	len = event_format_text(&e, &fc, small, sizeof(small));
 	CHECK_INT(strlen(small), ==, sizeof(small) - 1);
 	CHECK_INT(len, ==, (long long)strlen(line));
+	names_free(&n);
+	btf__free(btf);
+}
+
+TEST(format_reasons_and_actions)
+{
+	struct btf *btf = fake_vmlinux();
+	struct wbpf_event e;
+	struct wb_fmt_ctx fc;
+	struct wb_names n;
+	char line[1024];
+
+	names_init(&n, btf);
+	fc = ctx_of(&n);
+	strcpy(cfg.grants[1], "ProgRestricted,MapsReadOnly");
+
+	/* a loader's exec says what it got */
+	fill(&e, "alice", 10, "", WB_OP_EXEC, WB_ACT_APPROVED);
+	e.loader_id = 1;
+	event_format_text(&e, &fc, line, sizeof(line));
+	CHECK_STR(line,
+		  "process: alice pid: 10 pod: host op: exec action: ProgRestricted,MapsReadOnly "
+		  "loader: alice");
+
+	/* helper names come from the kernel's enum bpf_func_id */
+	fill(&e, "alice", 11, "", BPF_PROG_LOAD, WB_ACT_DENIED);
+	e.loader_id = 1;
+	e.reason = WB_R_HELPER;
+	e.detail = 36;
+	e.has_obj = WB_OBJ_PROG;
+	e.obj_type = BPF_PROG_TYPE_KPROBE;
+	strcpy(e.name, "probe");
+	event_format_text(&e, &fc, line, sizeof(line));
+	CHECK_STR(line, "process: alice pid: 11 pod: host op: load type: kprobe name: probe "
+			"action: Denied reason: helper:probe_write_user loader: alice");
+	e.reason = WB_R_KERNEL_READ;
+	e.detail = 999;
+	e.flags = WB_EV_KILLED;
+	event_format_text(&e, &fc, line, sizeof(line));
+	CHECK_STR(line, "process: alice pid: 11 pod: host op: load type: kprobe name: probe "
+			"action: Denied,Killed reason: kernel-read:helper_999 loader: alice");
+	e.flags = 0;
+	e.reason = WB_R_MAX_INSNS;
+	e.detail = 1001;
+	event_format_text(&e, &fc, line, sizeof(line));
+	CHECK(strstr(line, " reason: max-insns:1001 ") != NULL, "%s", line);
+
+	/* taint names the file and why */
+	fill(&e, "alice", 12, "", WB_OP_OPEN, WB_ACT_TAINTED);
+	e.loader_id = 1;
+	e.reason = WB_R_NOT_VERITY;
+	strcpy(e.path, "/usr/lib/alice/x.o");
+	e.flags = WB_EV_PATH;
+	event_format_text(&e, &fc, line, sizeof(line));
+	CHECK_STR(line, "process: alice pid: 12 pod: host op: open action: Tainted "
+			"reason: collateral:/usr/lib/alice/x.o check: not-verity loader: alice");
+
+	/* map decisions */
+	fill(&e, "bob", 13, "", BPF_OBJ_GET, WB_ACT_DENIED);
+	e.loader_id = 2;
+	e.reason = WB_R_MAP_RO;
+	e.has_obj = WB_OBJ_MAP;
+	e.obj_type = BPF_MAP_TYPE_HASH;
+	strcpy(e.name, "ct_map_tcp4");
+	event_format_text(&e, &fc, line, sizeof(line));
+	CHECK(strstr(line,
+		     "type: hash name: ct_map_tcp4 action: Denied reason: map:ro loader: bob") !=
+		      NULL,
+	      "%s", line);
+	memset(cfg.grants[1], 0, sizeof(cfg.grants[1]));
 	names_free(&n);
 	btf__free(btf);
 }

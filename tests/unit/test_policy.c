@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "test.h"
 #include "fsverity/digest.h"
 #include "gatekeeper/commands.h"
@@ -33,7 +35,9 @@ static int load(const char *text, size_t len, struct wb_policy *pol, char *err, 
 
 static bool pol_is_zero(const struct wb_policy *pol)
 {
-	return !pol->path && !pol->name && !pol->loaders && !pol->nr_loaders && !pol->mode;
+	static const struct wb_policy zero;
+
+	return !memcmp(pol, &zero, sizeof(zero));
 }
 
 /* text must be a string literal: its size, not strlen, is used, so that
@@ -244,22 +248,24 @@ TEST(policy_example_alice)
 
 TEST(policy_err_unknown_key)
 {
-	EXPECT_ERR("name: x\nloaders: []\nmdoe: audit\n",
-		   "t.yaml:3:1: unknown key 'mdoe' in policy (expected: name, mode, loaders)");
-	EXPECT_ERR("name: x\nloaders:\n  - name: a\n    exce: {}\n",
-		   "t.yaml:4:5: unknown key 'exce' in loader (expected: name, exec)");
+	EXPECT_ERR(
+		"name: x\nloaders: []\nmdoe: audit\n",
+		"t.yaml:3:1: unknown key 'mdoe' in policy (expected: name, mode, trust, default, loaders)");
+	EXPECT_ERR(
+		"name: x\nloaders:\n  - name: a\n    exce: {}\n",
+		"t.yaml:4:5: unknown key 'exce' in loader (expected: name, mode, on_deny, exec, programs, maps, "
+		"collateral)");
 	EXPECT_ERR("name: x\nloaders:\n  - name: a\n    exec:\n      digets: " D256 "\n",
-		   "t.yaml:5:7: unknown key 'digets' in exec (expected: digest)");
-	/* later versions' keys are not accepted yet */
-	EXPECT_ERR("name: x\nloaders:\n  - name: a\n    exec:\n      signed: true\n",
-		   "t.yaml:5:7: unknown key 'signed' in exec (expected: digest)");
-	EXPECT_ERR("name: x\ndefault: {}\nloaders: []\n",
-		   "t.yaml:2:1: unknown key 'default' in policy (expected: name, mode, loaders)");
+		   "t.yaml:5:7: unknown key 'digets' in exec (expected: digest, signed, path)");
+	EXPECT_ERR("name: x\ndefault: {bfp: allow}\nloaders: []\n",
+		   "t.yaml:2:11: unknown key 'bfp' in default (expected: bpf, block, on_deny)");
 	/* keys are case-sensitive; odd bytes in them are shown escaped */
-	EXPECT_ERR("Name: x\n",
-		   "t.yaml:1:1: unknown key 'Name' in policy (expected: name, mode, loaders)");
-	EXPECT_ERR("\"na\\tme\": x\n",
-		   "t.yaml:1:1: unknown key 'na\\tme' in policy (expected: name, mode, loaders)");
+	EXPECT_ERR(
+		"Name: x\n",
+		"t.yaml:1:1: unknown key 'Name' in policy (expected: name, mode, trust, default, loaders)");
+	EXPECT_ERR(
+		"\"na\\tme\": x\n",
+		"t.yaml:1:1: unknown key 'na\\tme' in policy (expected: name, mode, trust, default, loaders)");
 }
 
 TEST(policy_err_mode)
@@ -346,7 +352,7 @@ TEST(policy_err_missing_key)
 	EXPECT_ERR("name: x\nloaders:\n  - name: a\n",
 		   "t.yaml:3:5: missing required key 'exec' in loader");
 	EXPECT_ERR("name: x\nloaders:\n  - name: a\n    exec: {}\n",
-		   "t.yaml:4:11: missing required key 'digest' in exec");
+		   "t.yaml:4:11: exec needs 'digest' or 'signed: true' (or both)");
 }
 
 TEST(policy_err_types)
@@ -442,14 +448,18 @@ TEST(policy_err_yaml_syntax)
 
 TEST(policy_err_empty)
 {
-	EXPECT_ERR("",
-		   "t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, loaders)");
-	EXPECT_ERR("# only a comment\n\n",
-		   "t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, loaders)");
-	EXPECT_ERR("---\n",
-		   "t.yaml:2:1: empty policy (expected a mapping with keys: name, mode, loaders)");
-	EXPECT_ERR("~\n",
-		   "t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, loaders)");
+	EXPECT_ERR(
+		"",
+		"t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, loaders)");
+	EXPECT_ERR(
+		"# only a comment\n\n",
+		"t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, loaders)");
+	EXPECT_ERR(
+		"---\n",
+		"t.yaml:2:1: empty policy (expected a mapping with keys: name, mode, trust, default, loaders)");
+	EXPECT_ERR(
+		"~\n",
+		"t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, loaders)");
 }
 
 TEST(policy_err_documents)
@@ -605,9 +615,10 @@ TEST(policy_file_errors)
 	strcpy(path, "/tmp/watchbpf-test-XXXXXX");
 	if (CHECK(!write_tmp(path, "", 0), "temp file")) {
 		CHECK_INT(policy_load_file(path, &pol, err, sizeof(err)), ==, -1);
-		snprintf(want, sizeof(want),
-			 "%s:1:1: empty policy (expected a mapping with keys: name, mode, loaders)",
-			 path);
+		snprintf(
+			want, sizeof(want),
+			"%s:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, loaders)",
+			path);
 		CHECK_STR(err, want);
 		unlink(path);
 	}
@@ -616,8 +627,10 @@ TEST(policy_file_errors)
 /*
  * Runs cmd_check() with stdout and stderr captured into out and errout
  * (NUL-terminated). Returns its exit status, or -1 if the capture failed.
+ * Also used by test_policy_resolve.c.
  */
-static int run_check(char **argv, char *out, size_t outlen, char *errout, size_t errlen)
+int run_check(char **argv, char *out, size_t outlen, char *errout, size_t errlen);
+int run_check(char **argv, char *out, size_t outlen, char *errout, size_t errlen)
 {
 	char opath[] = "/tmp/watchbpf-out-XXXXXX", epath[] = "/tmp/watchbpf-err-XXXXXX";
 	int ofd = mkstemp(opath), efd = mkstemp(epath);
@@ -662,16 +675,44 @@ static int run_check(char **argv, char *out, size_t outlen, char *errout, size_t
 #define BAD "tests/unit/policies/bad-digest.yaml"
 #define BAD_MSG BAD ":6:15: bad digest 'sha256:12ab': expected sha256: followed by 64 hex digits\n"
 
+/* The version check prints: the first 12 hex digits of the file's SHA-256. */
+static const char *file_version(const char *path, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char data[65536], md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, data, sizeof(data)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	buf[0] = '\0';
+	if (n < 0 || !EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL))
+		return buf;
+	for (int i = 0; i < 6; i++) {
+		buf[2 * i] = hex[md[i] >> 4];
+		buf[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	buf[12] = '\0';
+	return buf;
+}
+
+#define USAGE_LINE "Usage: watchbpf check [--quiet] [--btf FILE | --no-btf] POLICY...\n"
+
 TEST(check_cmd)
 {
-	char out[4096], err[4096];
+	char out[4096], err[4096], want[4096], v1[13], v2[13];
 
-	CHECK_INT(run_check((char *[]){ "check", VALID, "examples/alice.yaml", NULL }, out,
-			    sizeof(out), err, sizeof(err)),
+	CHECK_INT(run_check((char *[]){ "check", "--no-btf", VALID, "examples/alice.yaml", NULL },
+			    out, sizeof(out), err, sizeof(err)),
 		  ==, 0);
-	CHECK_STR(out,
-		  VALID ": ok (policy fixture.valid:1, mode audit, 2 loaders)\n"
-			"examples/alice.yaml: ok (policy alice-demo, mode enforce, 1 loader)\n");
+	snprintf(want, sizeof(want),
+		 VALID ": ok (policy fixture.valid:1, version %s, mode audit, 2 loaders; helper "
+		       "and command names not checked: --no-btf)\n"
+		       "examples/alice.yaml: ok (policy alice-demo, version %s, mode enforce, 1 "
+		       "loader; helper and command names not checked: --no-btf)\n",
+		 file_version(VALID, v1), file_version("examples/alice.yaml", v2));
+	CHECK_STR(out, want);
 	CHECK_STR(err, "");
 
 	CHECK_INT(run_check((char *[]){ "check", "--quiet", VALID, NULL }, out, sizeof(out), err,
@@ -696,18 +737,18 @@ TEST(check_cmd)
 		  2);
 	CHECK_STR(out, "");
 	CHECK_STR(err, "watchbpf: error: check: no policy file given; usage: watchbpf check "
-		       "[--quiet] POLICY...\n");
+		       "[--quiet] [--btf FILE | --no-btf] POLICY...\n");
 
 	CHECK_INT(run_check((char *[]){ "check", "--verbose", VALID, NULL }, out, sizeof(out), err,
 			    sizeof(err)),
 		  ==, 2);
 	CHECK_STR(out, "");
 	CHECK_STR(err, "watchbpf: error: check: unknown option '--verbose'; usage: watchbpf "
-		       "check [--quiet] POLICY...\n");
+		       "check [--quiet] [--btf FILE | --no-btf] POLICY...\n");
 
 	CHECK_INT(run_check((char *[]){ "check", "--help", NULL }, out, sizeof(out), err,
 			    sizeof(err)),
 		  ==, 0);
-	CHECK(!strncmp(out, "Usage: watchbpf check [--quiet] POLICY...\n", 42), "%s", out);
+	CHECK(!strncmp(out, USAGE_LINE, sizeof(USAGE_LINE) - 1), "%s", out);
 	CHECK_STR(err, "");
 }

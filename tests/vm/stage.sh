@@ -25,8 +25,41 @@ for p in "$build"/progs/*; do
 	esac
 done
 # Imposter Alice: the same program with one byte changed
-LC_ALL=C sed 's/ALICE-BUILD-TAG-0/ALICE-BUILD-TAG-1/' "$dir/bin/alice" >"$dir/bin/imposter"
+LC_ALL=C sed 's/alice-BUILD-TAG-0/alice-BUILD-TAG-1/' "$dir/bin/alice" >"$dir/bin/imposter"
 chmod +x "$dir/bin/imposter"
 cmp -s "$dir/bin/alice" "$dir/bin/imposter" && { echo "stage.sh: imposter equals alice" >&2; exit 1; }
+
+# Signing: a CI key and an untrusted one, and Bob signed every which way.
+# Signatures are made here (user.watchbpf.sig survives mkfs.ext4 -d); the
+# guest turns fs-verity on.
+keys=$dir/keys
+mkdir -p "$keys" "$dir/signed"
+for k in ci other; do
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$keys/$k.key" -out "$keys/$k.pem" \
+		-days 30 -subj "/CN=watchbpf test $k" 2>/dev/null ||
+		{ echo "stage.sh: openssl failed" >&2; exit 1; }
+done
+sign() { "$build/watchbpf" sign --key "$keys/$1.key" --cert "$keys/$1.pem" "$2" >/dev/null; }
+cp "$dir/bin/bob" "$dir/signed/bob"
+sign ci "$dir/signed/bob"
+cp "$dir/bin/bob" "$dir/signed/bob-untrusted"
+sign other "$dir/signed/bob-untrusted"
+# the signature of another file: alice's, on a copy of bob
+cp "$dir/bin/alice" "$dir/signed/alice"
+sign ci "$dir/signed/alice"
+cp "$dir/bin/bob" "$dir/signed/bob-othersig"
+python3 -c 'import os, sys; os.setxattr(sys.argv[2], "user.watchbpf.sig", os.getxattr(sys.argv[1], "user.watchbpf.sig"))' \
+	"$dir/signed/alice" "$dir/signed/bob-othersig"
+# signed, then changed before fs-verity was turned on
+cp "$dir/bin/bob" "$dir/signed/bob-modified"
+sign ci "$dir/signed/bob-modified"
+printf 'x' >>"$dir/signed/bob-modified"
+cp "$dir/bin/bob" "$dir/signed/bob-unsigned"
+# collateral for alice
+mkdir -p "$dir/coll"
+cp "$dir/bpf/xdp_pass.bpf.o" "$dir/coll/good.o"
+cp "$dir/bpf/xdp_pass.bpf.o" "$dir/coll/signed.o"
+sign ci "$dir/coll/signed.o"
+cp "$dir/bpf/xdp_pass.bpf.o" "$dir/coll/bad.o" 
 [ "$(cmp -l "$dir/bin/alice" "$dir/bin/imposter" | wc -l)" = 1 ] ||
 	{ echo "stage.sh: imposter must differ from alice in exactly one byte" >&2; exit 1; }

@@ -57,7 +57,7 @@ expect_eperm "eve cannot list programs" /tmp/eve prog list
 
 sleep 1
 if stop_gatekeeper; then pass "gatekeeper exits 0 on SIGINT"; else fail "gatekeeper exits 0 on SIGINT" "$(cat /tmp/wb.err)"; fi
-expect_line "log: alice's exec approved" "^process: alice pid: $apid pod: alice op: exec action: Approved loader: alice$" /tmp/wb.out
+expect_line "log: alice's exec approved" "^process: alice pid: $apid pod: alice op: exec action: ProgApproved,MapsApproved loader: alice$" /tmp/wb.out
 expect_line "log: alice's load approved" "^process: alice pid: $apid pod: alice op: load type: xdp name: from_netdev action: Approved loader: alice$" /tmp/wb.out
 expect_line "log: alice's map approved" "^process: alice pid: $apid pod: alice op: map_create type: array name: alice_map action: Approved loader: alice$" /tmp/wb.out
 # bpftool gives up at its first denied feature probe, before its own load

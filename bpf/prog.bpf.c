@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Programs: a loader's program is judged at bpf_prog_load, on the kernel's
+ * own copy of its instructions (no TOCTOU with user memory), by its
+ * metadata: type, expected attach type, name, size, and the helpers it
+ * calls, found by scanning every instruction. Its code may be generated at
+ * run time: only what it is, never its bytes, matters.
+ */
+#include "bpf/common.bpf.h"
+
+#define WB_CALL 0x85 /* BPF_JMP | BPF_CALL: uapi defines, not in BTF */
+#define WB_SCAN_CHUNK 16 /* instructions read per bpf_loop step */
+#define WB_LOCKDOWN_BPF_WRITE_USER 17
+#define WB_LOCKDOWN_BPF_READ_KERNEL 24
+
+/* Which loader loaded a program, so others can be kept from its fds. Keyed
+ * by prog->aux, which survives the verifier's reallocations of prog. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u32);
+} prog_owner SEC(".maps");
+
+/* union bpf_attr of kernels with signed programs (6.18+): CO-RE tells
+ * whether the field exists. */
+union bpf_attr___signed {
+	struct {
+		__u64 signature;
+	};
+} __attribute__((preserve_access_index));
+
+struct scan_ctx {
+	const struct bpf_insn *insns;
+	__u32 len;
+	__u32 found; /* helper id */
+	__u8 reason;
+	__u8 no_kernel_reads;
+	__u64 deny[WB_HELPER_WORDS];
+};
+
+static __always_inline bool reads_kernel(__u32 id)
+{
+	return id == BPF_FUNC_probe_read || id == BPF_FUNC_probe_read_str ||
+	       id == BPF_FUNC_probe_read_kernel || id == BPF_FUNC_probe_read_kernel_str ||
+	       id == BPF_FUNC_snprintf_btf || id == BPF_FUNC_seq_printf_btf;
+}
+
+static long scan_chunk(__u64 i, void *data)
+{
+	struct scan_ctx *ctx = data;
+	struct bpf_insn buf[WB_SCAN_CHUNK];
+	__u32 first = i * WB_SCAN_CHUNK;
+
+	if (first >= ctx->len)
+		return 1;
+	/* reading past the end is harmless: those slots are ignored */
+	if (bpf_probe_read_kernel(buf, sizeof(buf), ctx->insns + first))
+		__builtin_memset(buf, 0, sizeof(buf));
+	for (int j = 0; j < WB_SCAN_CHUNK; j++) {
+		__u32 id;
+
+		if (first + j >= ctx->len)
+			return 1;
+		if (buf[j].code != WB_CALL || buf[j].src_reg != 0)
+			continue;
+		id = buf[j].imm;
+		if (id < 64 * WB_HELPER_WORDS && (ctx->deny[(id / 64) & 3] & (1ULL << (id % 64)))) {
+			ctx->reason = WB_R_HELPER;
+			ctx->found = id;
+			return 1;
+		}
+		if (ctx->no_kernel_reads && reads_kernel(id)) {
+			ctx->reason = WB_R_KERNEL_READ;
+			ctx->found = id;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static __always_inline bool name_allowed(struct wbpf_loader_cfg *c, const char *s)
+{
+	struct wbpf_name name;
+
+	wb_name_prepare(&name, s);
+	return first_match(c->names, c->nr_names < WB_MAX_GLOBS ? c->nr_names : WB_MAX_GLOBS,
+			   &name) >= 0;
+}
+
+/* The reason a loader may not load PROG, or WB_R_NONE; *detail for the log. */
+static __always_inline __u8 judge(struct bpf_prog *prog, union bpf_attr *attr,
+				  struct wbpf_loader_cfg *c, const char *name, __u32 *detail)
+{
+	__u32 type = prog->type, eat = prog->expected_attach_type, len = prog->len;
+	struct scan_ctx ctx = {};
+
+	if (c->prog_types && (type >= 64 || !(c->prog_types & (1ULL << type)))) {
+		*detail = type;
+		return WB_R_PROG_TYPE;
+	}
+	if ((c->attach_types[0] || c->attach_types[1]) &&
+	    (eat >= 128 || !(c->attach_types[(eat / 64) & 1] & (1ULL << (eat % 64))))) {
+		*detail = eat;
+		return WB_R_ATTACH_TYPE;
+	}
+	if (c->max_insns && len > c->max_insns) {
+		*detail = len;
+		return WB_R_MAX_INSNS;
+	}
+	if (c->nr_names && !name_allowed(c, name))
+		return WB_R_PROG_NAME;
+	if (c->flags & WB_LC_PROG_SIGNED) {
+		union bpf_attr___signed *sa = (void *)attr;
+
+		if (!bpf_core_field_exists(sa->signature) || !BPF_CORE_READ(sa, signature))
+			return WB_R_UNSIGNED_PROG;
+	}
+
+	ctx.insns = (const struct bpf_insn *)__builtin_preserve_access_index(&prog->insnsi);
+	ctx.len = len;
+	ctx.no_kernel_reads = !!(c->flags & WB_LC_NO_KERNEL_READS);
+	__builtin_memcpy(ctx.deny, c->deny_helpers, sizeof(ctx.deny));
+	if (ctx.no_kernel_reads || ctx.deny[0] || ctx.deny[1] || ctx.deny[2] || ctx.deny[3])
+		bpf_loop((len + WB_SCAN_CHUNK - 1) / WB_SCAN_CHUNK, scan_chunk, &ctx, 0);
+	*detail = ctx.found;
+	return ctx.reason;
+}
+
+SEC("lsm/bpf_prog_load")
+int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct bpf_token *token)
+{
+	struct wbpf_task *t = current_mark();
+	char name[WB_NAME_LEN] = {};
+	struct wbpf_loader_cfg *c;
+	struct wbpf_defaults *d;
+	struct wbpf_event *e;
+	__u8 reason, flags = 0;
+	__u32 gen, detail = 0;
+	__u64 aux;
+	int ret = 0;
+
+	if (t && t->daemon)
+		return 0;
+	gen = current_gen();
+	c = cfg_of(t, gen);
+	d = defaults_of(gen);
+	if (!c || !d)
+		return 0; /* not a loader: judged by the bpf hook */
+
+	bpf_probe_read_kernel_str(name, sizeof(name), attr->prog_name);
+	reason = judge(prog, attr, c, name, &detail);
+	if (reason)
+		flags = enforce(d->audit || (c->flags & WB_LC_AUDIT), c->flags & WB_LC_KILL, &ret);
+	if (!ret) {
+		aux = (__u64)prog->aux;
+		bpf_map_update_elem(&prog_owner, &aux, &t->loader_id, BPF_ANY);
+	}
+
+	e = event_start(BPF_PROG_LOAD, reason ? WB_ACT_DENIED : WB_ACT_APPROVED, reason,
+			t->loader_id, flags);
+	if (!e)
+		return ret;
+	e->has_obj = WB_OBJ_PROG;
+	e->obj_type = prog->type;
+	e->insn_cnt = prog->len;
+	e->detail = detail;
+	__builtin_memcpy(e->name, name, sizeof(name));
+	bpf_ringbuf_submit(e, 0);
+	return ret;
+}
+
+/* A new fd of a program: a loader gets none of another loader's programs. */
+SEC("lsm/bpf_prog")
+int BPF_PROG(wb_prog_fd, struct bpf_prog *prog)
+{
+	struct wbpf_task *t = current_mark();
+	struct wbpf_loader_cfg *c;
+	struct wbpf_defaults *d;
+	struct wbpf_event *e;
+	__u8 reason = WB_R_NONE, flags = 0;
+	__u64 aux = (__u64)prog->aux;
+	__u32 gen, op, *owner;
+	int ret = 0;
+
+	if (t && t->daemon)
+		return 0;
+	gen = current_gen();
+	c = cfg_of(t, gen);
+	d = defaults_of(gen);
+	if (!c || !d)
+		return 0;
+	owner = bpf_map_lookup_elem(&prog_owner, &aux);
+	if (owner && *owner != t->loader_id) {
+		reason = WB_R_PROG_OWNER;
+		flags = enforce(d->audit || (c->flags & WB_LC_AUDIT), c->flags & WB_LC_KILL, &ret);
+	} else if (t->cur_cmd != BPF_PROG_GET_FD_BY_ID) {
+		return 0; /* its own program (e.g. at load): nothing to log */
+	}
+	op = t->cur_cmd;
+	if (op != BPF_PROG_GET_FD_BY_ID && op != BPF_OBJ_GET)
+		op = WB_OP_PROG_FD;
+	e = event_start(op, reason ? WB_ACT_DENIED : WB_ACT_APPROVED, reason, t->loader_id, flags);
+	if (!e)
+		return ret;
+	e->has_obj = WB_OBJ_PROG;
+	e->obj_type = prog->type;
+	e->obj_id = prog->aux->id;
+	e->insn_cnt = prog->len;
+	bpf_probe_read_kernel_str(e->name, sizeof(e->name), prog->aux->name);
+	bpf_ringbuf_submit(e, 0);
+	return ret;
+}
+
+SEC("lsm/bpf_prog_free")
+int BPF_PROG(wb_prog_free, struct bpf_prog *prog)
+{
+	__u64 aux = (__u64)prog->aux;
+
+	bpf_map_delete_elem(&prog_owner, &aux);
+	return 0;
+}
+
+/*
+ * The verifier asks lockdown before it lets a program use
+ * bpf_probe_write_user or the kernel-read helpers: a second line behind the
+ * instruction scan, for loaders whose policy forbids them.
+ */
+SEC("lsm/locked_down")
+int BPF_PROG(wb_locked_down, enum lockdown_reason what)
+{
+	struct wbpf_loader_cfg *c;
+	struct wbpf_defaults *d;
+	struct wbpf_event *e;
+	struct wbpf_task *t;
+	__u8 reason = 0, flags;
+	__u32 gen, helper = 0;
+	int ret;
+
+	if (what != WB_LOCKDOWN_BPF_READ_KERNEL && what != WB_LOCKDOWN_BPF_WRITE_USER)
+		return 0;
+	t = current_mark();
+	if (!t || t->daemon || t->cur_cmd != BPF_PROG_LOAD)
+		return 0;
+	gen = current_gen();
+	c = cfg_of(t, gen);
+	d = defaults_of(gen);
+	if (!c || !d)
+		return 0;
+	if (what == WB_LOCKDOWN_BPF_READ_KERNEL && (c->flags & WB_LC_NO_KERNEL_READS)) {
+		reason = WB_R_KERNEL_READ;
+		helper = BPF_FUNC_probe_read_kernel;
+	} else if (what == WB_LOCKDOWN_BPF_WRITE_USER &&
+		   (c->deny_helpers[0] & (1ULL << BPF_FUNC_probe_write_user))) {
+		reason = WB_R_HELPER;
+		helper = BPF_FUNC_probe_write_user;
+	}
+	if (!reason)
+		return 0;
+	flags = enforce(d->audit || (c->flags & WB_LC_AUDIT), false, &ret);
+	e = event_start(BPF_PROG_LOAD, WB_ACT_DENIED, reason, t->loader_id, flags);
+	if (e) {
+		e->detail = helper;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return ret;
+}

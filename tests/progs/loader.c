@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A minimal BPF loader for the end-to-end tests, with raw bpf() calls so the
+ * test needs no libbpf. alice.c and bob.c build it under two names (two
+ * binaries, two digests). Every operation prints "NAME: OP: ok" or
+ * "NAME: OP: <strerror>"; the exit status is 0 only when all worked.
+ *
+ *   (none)            create an array map and load an XDP program from_netdev
+ *   thread | fork     the same from a second thread / a forked child
+ *   exec PATH ARGS    exec PATH (the mark must be replaced by PATH's)
+ *   prog TYPE [ID [NAME]]  load a TYPE program (named probe) calling helper ID
+ *   big TYPE N [ID]   load an N-instruction program ending in a call to ID
+ *   random            load an XDP program generated at random (dynamic code)
+ *   name NAME         load an XDP program called NAME
+ *   pin PATH          create hash map ct_map_tcp4 {0: 42} and pin it at PATH
+ *   read PATH         read-only fd of the pinned map, lookup of key 0
+ *   update PATH       read-only fd, then an update through it
+ *   getrw PATH        read-write fd of the pinned map
+ *   open FILE         open and read FILE (collateral), then the default
+ *   hold SECONDS      sleep, then the default (a long-running loader)
+ *   pinprog PATH      load an XDP program and pin it at PATH
+ *   getprog PATH      an fd of the program pinned at PATH
+ *   rename NAME       prctl(PR_SET_NAME, NAME), then the default
+ *   execfd PATH ARGS  execveat() of an fd of PATH
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef LOADER_NAME
+#define LOADER_NAME "loader"
+#endif
+
+/* The imposter is alice with one byte of this tag changed (stage.sh). */
+const char build_tag[] = LOADER_NAME "-BUILD-TAG-0";
+
+static int failed;
+
+static int sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+}
+
+static int report(const char *op, int ret)
+{
+	if (ret < 0) {
+		printf("%s: %s: %s\n", LOADER_NAME, op, strerror(errno));
+		failed = 1;
+	} else {
+		printf("%s: %s: ok\n", LOADER_NAME, op);
+	}
+	fflush(stdout);
+	return ret;
+}
+
+#define INSN(c, d, s, o, i) \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define MOV_IMM(r, v) INSN(BPF_ALU64 | BPF_MOV | BPF_K, r, 0, 0, v)
+#define ADD_IMM(r, v) INSN(BPF_ALU64 | BPF_ADD | BPF_K, r, 0, 0, v)
+#define CALL(id) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, id)
+#define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+
+static int load(int type, const char *name, const struct bpf_insn *insns, unsigned int n)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = type;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = n;
+	attr.license = (unsigned long)"GPL";
+	strncpy(attr.prog_name, name, sizeof(attr.prog_name) - 1);
+	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+static int create_map(int type, const char *name, unsigned int vsize)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = type;
+	attr.key_size = 4;
+	attr.value_size = vsize;
+	attr.max_entries = 16;
+	strncpy(attr.map_name, name, sizeof(attr.map_name) - 1);
+	return sys_bpf(BPF_MAP_CREATE, &attr);
+}
+
+static int obj_get(const char *path, unsigned int flags)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (unsigned long)path;
+	attr.file_flags = flags;
+	return sys_bpf(BPF_OBJ_GET, &attr);
+}
+
+static int map_elem(int cmd, int fd, unsigned int key, unsigned long long *value)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = fd;
+	attr.key = (unsigned long)&key;
+	attr.value = (unsigned long)value;
+	return sys_bpf(cmd, &attr);
+}
+
+static void close_ok(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static void *work(void *arg)
+{
+	struct bpf_insn insns[] = { MOV_IMM(0, XDP_PASS), EXIT() };
+
+	(void)arg;
+	close_ok(report("map_create", create_map(BPF_MAP_TYPE_ARRAY, "alice_map", 8)));
+	close_ok(report("prog_load", load(BPF_PROG_TYPE_XDP, "from_netdev", insns, 2)));
+	return NULL;
+}
+
+static int prog_type(const char *s)
+{
+	static const struct {
+		const char *name;
+		int type;
+	} types[] = {
+		{ "socket_filter", BPF_PROG_TYPE_SOCKET_FILTER },
+		{ "kprobe", BPF_PROG_TYPE_KPROBE },
+		{ "sched_cls", BPF_PROG_TYPE_SCHED_CLS },
+		{ "tracepoint", BPF_PROG_TYPE_TRACEPOINT },
+		{ "xdp", BPF_PROG_TYPE_XDP },
+	};
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(s, types[i].name))
+			return types[i].type;
+	fprintf(stderr, "unknown program type %s\n", s);
+	exit(2);
+}
+
+/* r1..r3 = 0, call ID (if any), r0 = 0, exit: the verifier never sees a
+ * call we deny, so its arguments need not make sense. */
+static int load_calling(int type, const char *name, int helper, unsigned int n)
+{
+	struct bpf_insn *insns;
+	unsigned int i = 0;
+	int fd;
+
+	if (n < 6)
+		n = 6;
+	insns = calloc(n, sizeof(*insns));
+	if (!insns)
+		return -1;
+	while (i < n - 3)
+		insns[i++] = MOV_IMM(0, 0);
+	insns[i++] = helper ? CALL(helper) : MOV_IMM(1, 0);
+	insns[i++] = MOV_IMM(0, 0);
+	insns[i++] = EXIT();
+	fd = load(type, name, insns, n);
+	free(insns);
+	return fd;
+}
+
+/* Dynamic Alice: a different, valid program every run. */
+static int load_random(void)
+{
+	struct bpf_insn insns[64];
+	unsigned int n, i = 0;
+
+	srand(time(NULL) ^ getpid());
+	n = 8 + rand() % 48;
+	insns[i++] = MOV_IMM(0, rand());
+	while (i < n - 2)
+		insns[i++] = rand() % 2 ? ADD_IMM(0, rand()) : MOV_IMM(2, rand());
+	insns[i++] = MOV_IMM(0, XDP_PASS);
+	insns[i++] = EXIT();
+	printf("%s: random program of %u instructions\n", LOADER_NAME, n);
+	return load(BPF_PROG_TYPE_XDP, "dyn_filter", insns, n);
+}
+
+int main(int argc, char **argv)
+{
+	const char *how = argc > 1 ? argv[1] : "";
+	const char *arg = argc > 2 ? argv[2] : "";
+	unsigned long long v = 0;
+	int fd;
+
+	printf("%s: pid %d tag %s\n", LOADER_NAME, getpid(), build_tag);
+	fflush(stdout);
+	if (!strcmp(how, "exec") && argc > 2) {
+		execv(argv[2], argv + 2);
+		report("exec", -1);
+		return 2;
+	} else if (!strcmp(how, "thread")) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, work, NULL) || pthread_join(t, NULL))
+			return 2;
+	} else if (!strcmp(how, "fork")) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 2;
+		if (pid == 0) {
+			work(NULL);
+			_exit(failed);
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+			return 2;
+		return WEXITSTATUS(status);
+	} else if (!strcmp(how, "prog") && argc > 2) {
+		close_ok(report("prog_load",
+				load_calling(prog_type(arg), argc > 4 ? argv[4] : "probe",
+					     argc > 3 ? atoi(argv[3]) : 0, 6)));
+	} else if (!strcmp(how, "big") && argc > 3) {
+		close_ok(report("prog_load",
+				load_calling(prog_type(arg), "big", argc > 4 ? atoi(argv[4]) : 0,
+					     strtoul(argv[3], NULL, 0))));
+	} else if (!strcmp(how, "random")) {
+		close_ok(report("prog_load", load_random()));
+	} else if (!strcmp(how, "name") && argc > 2) {
+		struct bpf_insn insns[] = { MOV_IMM(0, XDP_PASS), EXIT() };
+
+		close_ok(report("prog_load", load(BPF_PROG_TYPE_XDP, arg, insns, 2)));
+	} else if (!strcmp(how, "pin") && argc > 2) {
+		union bpf_attr attr;
+
+		fd = report("map_create", create_map(BPF_MAP_TYPE_HASH, "ct_map_tcp4", 8));
+		if (fd >= 0) {
+			v = 42;
+			report("update", map_elem(BPF_MAP_UPDATE_ELEM, fd, 0, &v));
+			memset(&attr, 0, sizeof(attr));
+			attr.pathname = (unsigned long)arg;
+			attr.bpf_fd = fd;
+			report("pin", sys_bpf(BPF_OBJ_PIN, &attr));
+			close(fd);
+		}
+	} else if (!strcmp(how, "read") && argc > 2) {
+		fd = report("obj_get_ro", obj_get(arg, BPF_F_RDONLY));
+		if (fd >= 0 && report("lookup", map_elem(BPF_MAP_LOOKUP_ELEM, fd, 0, &v)) >= 0)
+			printf("%s: value %llu\n", LOADER_NAME, v);
+		close_ok(fd);
+	} else if (!strcmp(how, "update") && argc > 2) {
+		fd = report("obj_get_ro", obj_get(arg, BPF_F_RDONLY));
+		v = 7;
+		if (fd >= 0)
+			report("update", map_elem(BPF_MAP_UPDATE_ELEM, fd, 0, &v));
+		close_ok(fd);
+	} else if (!strcmp(how, "getrw") && argc > 2) {
+		close_ok(report("obj_get_rw", obj_get(arg, 0)));
+	} else if (!strcmp(how, "open") && argc > 2) {
+		char buf[64];
+		int ffd = open(arg, O_RDONLY);
+
+		if (report("open", ffd) >= 0) {
+			report("read", read(ffd, buf, sizeof(buf)));
+			close(ffd);
+		}
+		work(NULL);
+	} else if (!strcmp(how, "pinprog") && argc > 2) {
+		struct bpf_insn insns[] = { MOV_IMM(0, XDP_PASS), EXIT() };
+		union bpf_attr attr;
+
+		fd = report("prog_load", load(BPF_PROG_TYPE_XDP, "from_netdev", insns, 2));
+		if (fd >= 0) {
+			memset(&attr, 0, sizeof(attr));
+			attr.pathname = (unsigned long)arg;
+			attr.bpf_fd = fd;
+			report("pin", sys_bpf(BPF_OBJ_PIN, &attr));
+			close(fd);
+		}
+	} else if (!strcmp(how, "getprog") && argc > 2) {
+		close_ok(report("obj_get_prog", obj_get(arg, 0)));
+	} else if (!strcmp(how, "rename") && argc > 2) {
+		prctl(PR_SET_NAME, arg);
+		work(NULL);
+	} else if (!strcmp(how, "execfd") && argc > 2) {
+		fd = report("open", open(arg, O_RDONLY | O_CLOEXEC));
+		if (fd >= 0)
+			syscall(SYS_execveat, fd, "", argv + 2, NULL, AT_EMPTY_PATH);
+		report("execveat", -1);
+		return 2;
+	} else if (!strcmp(how, "hold") && argc > 2) {
+		sleep(atoi(arg));
+		work(NULL);
+	} else {
+		work(NULL);
+	}
+	return failed;
+}

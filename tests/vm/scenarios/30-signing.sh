@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+# Signed loaders: trust comes from the CI's signature, verified in the
+# kernel at exec, not from a digest pasted into the policy.
+
+S=/mnt/signed
+for f in bob bob-untrusted bob-othersig bob-modified bob-unsigned alice; do
+	fsverity enable $S/$f 2>/dev/null
+done
+
+cat >/tmp/signed.yaml <<EOT
+name: signed
+trust:
+  certs: [/mnt/keys/ci.pem]
+loaders:
+  - name: bob
+    exec:
+      signed: true
+      path: $S/bob
+  - name: alice
+    exec:
+      signed: true
+      path: $S/alice
+EOT
+expect_ok "signed policy is valid" watchbpf check /tmp/signed.yaml
+expect_ok "watchbpf verify: bob's signature (user space)" watchbpf verify --cert /mnt/keys/ci.pem $S/bob
+start_gatekeeper --enforce /tmp/signed.yaml || fail "gatekeeper starts with certificates" "$(cat /tmp/wb.err)"
+
+expect_ok "bob signed by the CI key is approved" $S/bob
+expect_eperm "bob signed by an untrusted key is denied" $S/bob-untrusted
+expect_eperm "bob carrying another file's signature is denied" $S/bob-othersig
+expect_eperm "bob changed after signing is denied" $S/bob-modified
+expect_eperm "unsigned bob is denied" $S/bob-unsigned
+expect_ok "alice, signed, at her own path, is approved" $S/alice
+ln -sf $S/bob /tmp/boblink
+expect_ok "a symlink to bob still runs bob's file at bob's path" /tmp/boblink
+
+# SIGHUP: a broken policy leaves the running one in force
+cp /tmp/signed.yaml /tmp/signed.good
+echo "bogus: [" >>/tmp/signed.yaml
+kill -HUP $WB_PID
+sleep 2
+expect_line "a broken policy on SIGHUP is refused" "reload failed, policy signed stays in force" /tmp/wb.err
+expect_ok "bob still approved after a failed reload" $S/bob
+
+# SIGHUP with the CI certificate replaced: bob is revoked for new execs
+sed 's|/mnt/keys/ci.pem|/mnt/keys/other.pem|' /tmp/signed.good >/tmp/signed.yaml
+kill -HUP $WB_PID
+i=0
+while ! grep -q 'reloaded: enforcing policy signed' /tmp/wb.err && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+expect_line "SIGHUP reloads the policy" 'reloaded: enforcing policy signed' /tmp/wb.err
+expect_eperm "bob is revoked once the CI cert is gone" $S/bob
+expect_eperm "a file signed by the new key but at no loader's path is denied" $S/bob-untrusted
+
+sleep 1
+stop_gatekeeper || fail "signing: gatekeeper stops cleanly"
+L=/tmp/wb.out
+expect_line "log: signed bob approved" "process: bob pid: [0-9]+ pod: host op: exec action: ProgApproved,MapsApproved loader: bob$" $L
+expect_line "log: untrusted signature" "process: bob-untrusted pid: [0-9]+ pod: host op: exec action: BPFDenied reason: bad-signature$" $L
+expect_line "log: another file's signature" "process: bob-othersig pid: [0-9]+ pod: host op: exec action: BPFDenied reason: bad-signature$" $L
+expect_line "log: modified before verity" "process: bob-modified pid: [0-9]+ pod: host op: exec action: BPFDenied reason: bad-signature$" $L
+expect_line "log: right signature, wrong path" "process: bob-untrusted pid: [0-9]+ pod: host op: exec action: BPFDenied reason: path-mismatch$" $L
+expect_line "log: unsigned" "process: bob-unsigned pid: [0-9]+ pod: host op: exec action: BPFDenied reason: no-signature$" $L

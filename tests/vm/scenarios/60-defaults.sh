@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+# What tasks that are no loader may do: bpflock's deny/restrict/allow, and
+# commands blocked even where bpf() is allowed.
+
+cp "$(command -v bpftool)" /tmp/eve 2>/dev/null
+cat >/tmp/restrict.yaml <<EOT
+name: restrict
+default:
+  bpf: restrict
+loaders: []
+EOT
+start_gatekeeper --enforce /tmp/restrict.yaml || fail "restrict policy starts" "$(cat /tmp/wb.err)"
+expect_ok "restrict: the initial mount namespace may use bpf()" /tmp/eve prog list
+expect_eperm "restrict: another mount namespace may not" unshare -m /tmp/eve prog list
+sleep 1
+stop_gatekeeper
+expect_line "log: restrict denial" "process: eve pid: [0-9]+ pod: host op: [a-z_]+ .*action: BPFDenied reason: mount-namespace$" /tmp/wb.out
+expect_line "log: restrict approval" "process: eve pid: [0-9]+ pod: host op: prog_get_next_id action: Approved$" /tmp/wb.out
+
+cat >/tmp/allow.yaml <<EOT
+name: allow-but
+default:
+  bpf: allow
+  block: [prog_load, map_create]
+loaders: []
+EOT
+start_gatekeeper --enforce /tmp/allow.yaml || fail "allow policy starts" "$(cat /tmp/wb.err)"
+expect_ok "allow: listing programs works" /tmp/eve prog list
+expect_eperm "allow: a blocked command is denied" /tmp/eve prog load /mnt/bpf/xdp_pass.bpf.o /sys/fs/bpf/blocked
+expect_eperm "allow: creating a map is blocked too" /tmp/eve map create /sys/fs/bpf/m type array key 4 value 4 entries 1 name m
+sleep 1
+stop_gatekeeper
+expect_line "log: blocked" "process: eve pid: [0-9]+ pod: host op: load .*action: BPFDenied reason: blocked$" /tmp/wb.out
