@@ -16,7 +16,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	    -D_GNU_SOURCE -DWATCHBPF_VERSION='"$(VERSION)"' -I. -I$(BUILD)
 LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) \
-	    -lyaml -lcrypto -lkeyutils -lpthread
+	    -lelf -lz -lyaml -lcrypto -lkeyutils -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -I$(BUILD) -I. -mcpu=v3
 
@@ -29,7 +29,7 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BUILD)/bpf/maps.bpf.o $(filter-out $(BUILD)/bpf/maps.bpf.o,$(patsubst %.c,$(BUILD)/%.o,$(BPF_SRCS)))
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 UNIT_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRCS))
-TEST_PROGS := $(BUILD)/progs/alice $(BUILD)/progs/bob
+TEST_PROGS := $(addprefix $(BUILD)/progs/,alice bob flood benchops)
 TEST_BPF   := $(patsubst tests/progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard tests/progs/*.bpf.c))
 
 .PHONY: all clean deps demo test unit e2e bench format lint
@@ -71,7 +71,7 @@ $(BUILD)/unit-tests: $(UNIT_OBJS) $(LIB_OBJS)
 # more libraries than watchbpf's own.
 $(BUILD)/progs/%: tests/progs/%.c tests/progs/loader.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -static -o $@ $<
+	$(CC) $(CFLAGS) -static -o $@ $< -lpthread
 
 $(BUILD)/progs/%.bpf.o: tests/progs/%.bpf.c $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)

@@ -7,6 +7,7 @@
 
 int cmd_run(int argc, char **argv); /* gatekeeper/run.c */
 int cmd_doctor(int argc, char **argv); /* gatekeeper/doctor.c */
+int cmd_status(int argc, char **argv); /* gatekeeper/status.c */
 int cmd_digest(int argc, char **argv); /* fsverity/digest_cmd.c */
 int cmd_sign(int argc, char **argv); /* fsverity/sign_cmd.c */
 int cmd_verify(int argc, char **argv); /* fsverity/verify_cmd.c */

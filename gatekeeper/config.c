@@ -131,8 +131,12 @@ static void describe_grants(const struct wb_loader *l, char *buf, size_t len)
 	snprintf(buf, len, "%s,%s", l->programs.present ? "ProgRestricted" : "ProgApproved", maps);
 }
 
+/* id -1: a name policy_resolve() had no BTF for (`check` without a kernel):
+ * nothing to set, the daemon always resolves. */
 static int set_bit(__u64 *words, size_t nwords, int id)
 {
+	if (id == -1)
+		return 0;
 	if (id < 0 || (size_t)id >= nwords * 64)
 		return -1;
 	words[id / 64] |= 1ULL << (id % 64);

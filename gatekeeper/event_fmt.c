@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,6 +6,7 @@
 #include <linux/bpf.h>
 
 #include "gatekeeper/event_fmt.h"
+#include "gatekeeper/event_record.h"
 
 static const char *const reasons[] = {
 	[WB_R_NOT_LOADER] = "not-loader",
@@ -132,49 +132,11 @@ const char *event_type(const struct wbpf_event *e, char *buf, size_t len)
 	return t;
 }
 
-/* Appends to buf without ever overrunning; *off keeps the would-be length. */
-static void append(char *buf, size_t len, size_t *off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void append(char *buf, size_t len, size_t *off, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(*off < len ? buf + *off : NULL, *off < len ? len - *off : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*off += n;
-}
-
 int event_format_text(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx, char *buf,
 		      size_t len)
 {
-	char comm[WB_COMM_LEN + 1], name[WB_NAME_LEN + 1], pod[WB_POD_LEN + 1];
-	char opbuf[16], typebuf[16], actbuf[64], rbuf[WB_PATH_LEN + 64];
-	const char *type, *reason, *loader;
-	size_t off = 0;
+	struct wb_event_record er;
 
-	if (len)
-		buf[0] = '\0';
-	clean(comm, e->comm, sizeof(e->comm));
-	clean(name, e->name, sizeof(e->name));
-	clean(pod, e->pod, sizeof(e->pod));
-	append(buf, len, &off, "process: %s pid: %u pod: %s op: %s", comm[0] ? comm : "?", e->pid,
-	       pod[0] ? pod : "host", op_name(ctx->names, e->op, opbuf, sizeof(opbuf)));
-	type = event_type(e, typebuf, sizeof(typebuf));
-	if (type)
-		append(buf, len, &off, " type: %s", type);
-	if (name[0])
-		append(buf, len, &off, " name: %s", name);
-	append(buf, len, &off, " action: %s", event_action(e, ctx, actbuf, sizeof(actbuf)));
-	if (e->flags & WB_EV_AUDIT)
-		append(buf, len, &off, " audit");
-	reason = event_reason(e, ctx, rbuf, sizeof(rbuf));
-	if (reason)
-		append(buf, len, &off, " reason: %s", reason);
-	loader = event_loader(e, ctx);
-	if (loader)
-		append(buf, len, &off, " loader: %s", loader);
-	return (int)off;
+	event_record(e, ctx, NULL, NULL, 0, &er);
+	return record_format_text(&er.rec, buf, len);
 }

@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{ "sign", cmd_sign, "sign --key K --cert C FILE...    sign fs-verity digests" },
 	{ "verify", cmd_verify, "verify --cert C FILE...          check signatures" },
 	{ "log", cmd_log, "log verify|show|summary FILE...  review decision logs" },
+	{ "status", cmd_status,
+	  "status [--json]                  counters, drops, policy of the running daemon" },
 	{ "doctor", cmd_doctor, "doctor                           report kernel support" },
 };
 

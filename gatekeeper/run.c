@@ -13,9 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <openssl/sha.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -24,6 +27,9 @@
 #include "gatekeeper/commands.h"
 #include "gatekeeper/config.h"
 #include "gatekeeper/event_fmt.h"
+#include "gatekeeper/event_record.h"
+#include "gatekeeper/status.h"
+#include "log/writer.h"
 #include "gatekeeper/kernel.h"
 #include "gatekeeper/names.h"
 #include "lib/util.h"
@@ -40,6 +46,16 @@ struct loaded {
 struct gatekeeper {
 	const char *policy_path;
 	int mode_override; /* -1, or the command line's WB_MODE_* */
+	const char *log_path, *log_key, *status_path;
+	bool json_stdout;
+	unsigned int ringbuf_size;
+	struct wb_writer *log;
+	struct wb_origin origin;
+	uint64_t next_id; /* decision ids, from 1 */
+	uint64_t logged; /* decision records written */
+	uint64_t drops_told; /* events_dropped already reported */
+	char stdout_prev[WB_HASH_HEX + 1]; /* the JSON stdout's own chain */
+	time_t started;
 	struct loaded cur;
 	struct wb_ids ids;
 	struct wb_names names;
@@ -67,17 +83,63 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* One record to every sink: stdout (text or chained JSON) and --log. */
+static void emit_record(struct gatekeeper *gk, const struct wb_record *r)
+{
+	unsigned char hash[SHA256_DIGEST_LENGTH];
+	char line[16384];
+	int n;
+
+	if (gk->json_stdout) {
+		n = record_format_json(r, gk->stdout_prev[0] ? gk->stdout_prev : NULL, line,
+				       sizeof(line));
+		if (n > 0 && (size_t)n < sizeof(line)) {
+			SHA256((unsigned char *)line, n, hash);
+			wb_hex(hash, sizeof(hash), gk->stdout_prev);
+		}
+	} else {
+		record_format_text(r, line, sizeof(line));
+	}
+	puts(line);
+	if (gk->log && writer_append(gk->log, r) < 0 && verbose)
+		p_err("writing the log: %s", strerror(errno));
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
-	const struct gatekeeper *gk = ctx;
+	struct gatekeeper *gk = ctx;
 	struct wb_fmt_ctx fmt = { &gk->names, &gk->ids, gk->cur.cfg };
-	char line[1024];
+	struct wb_event_record er;
 
 	if (size < sizeof(struct wbpf_event))
 		return 0;
-	event_format_text(data, &fmt, line, sizeof(line));
-	puts(line);
+	event_record(data, &fmt, &gk->origin, &gk->cur.pol, ++gk->next_id, &er);
+	emit_record(gk, &er.rec);
+	gk->logged++;
 	return 0;
+}
+
+/* Reports events the ring buffer had no room for, as soon as the kernel's
+ * counters show them: logged + reported = decisions, always. */
+static void report_drops(struct gatekeeper *gk)
+{
+	struct wb_totals t;
+	struct wb_record r = {};
+
+	if (counters_read(bpf_map__fd(gk->skel->maps.counters), &t) ||
+	    t.events_dropped == gk->drops_told)
+		return;
+	r.time_ns = wb_realtime_ns();
+	r.host = gk->origin.host;
+	r.boot_id = gk->origin.boot_id;
+	r.policy = gk->origin.policy;
+	r.policy_version = gk->origin.policy_version;
+	r.op = "-";
+	r.action = "EventsDropped";
+	r.count = t.events_dropped - gk->drops_told;
+	r.insn_cnt = r.map_id = -1;
+	gk->drops_told = t.events_dropped;
+	emit_record(gk, &r);
 }
 
 static void loaded_free(struct loaded *l)
@@ -167,30 +229,44 @@ static int mark_self(struct gatekeeper *gk)
 
 static void print_totals(struct gatekeeper *gk)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	unsigned long long by_action[WB_NR_ACTIONS] = {}, dropped = 0;
-	struct wbpf_counters *c;
-	__u32 zero = 0;
+	unsigned long long denied;
+	struct wb_totals t;
 
-	if (ncpu <= 0)
+	if (counters_read(bpf_map__fd(gk->skel->maps.counters), &t))
 		return;
-	c = calloc(ncpu, sizeof(*c));
-	if (!c)
+	denied = t.by_action[WB_ACT_DENIED_TASK];
+	denied += t.by_action[WB_ACT_DENIED] + t.by_action[WB_ACT_TAINTED];
+	p_info("detached: %llu approved, %llu denied, %llu events dropped; %llu records logged",
+	       (unsigned long long)t.by_action[WB_ACT_APPROVED], denied,
+	       (unsigned long long)t.events_dropped, (unsigned long long)gk->logged);
+}
+
+/* What `watchbpf status` reads: written whole, then renamed into place. */
+static void write_status(struct gatekeeper *gk)
+{
+	struct wb_status st = {};
+	struct utsname u;
+	struct bpf_program *prog;
+	size_t n = 0;
+
+	if (!gk->status_path || counters_read(bpf_map__fd(gk->skel->maps.counters), &st.totals))
 		return;
-	if (!bpf_map_lookup_elem(bpf_map__fd(gk->skel->maps.counters), &zero, c)) {
-		for (int i = 0; i < ncpu; i++) {
-			for (int op = 0; op < WB_NR_OPS; op++)
-				for (int a = 0; a < WB_NR_ACTIONS; a++)
-					by_action[a] += c[i].decisions[op][a];
-			dropped += c[i].events_dropped;
-		}
-		p_info("detached: %llu approved, %llu denied, %llu events dropped",
-		       by_action[WB_ACT_APPROVED],
-		       by_action[WB_ACT_DENIED_TASK] + by_action[WB_ACT_DENIED] +
-			       by_action[WB_ACT_TAINTED],
-		       dropped);
+	st.pid = getpid();
+	st.policy = gk->cur.pol.name;
+	st.version = gk->cur.pol.version;
+	st.mode = wb_mode_name(gk->cur.pol.mode);
+	st.uptime_s = time(NULL) - gk->started;
+	st.logged = gk->logged;
+	st.names = &gk->names;
+	if (!uname(&u))
+		snprintf(st.kernel, sizeof(st.kernel), "%s", u.release);
+	bpf_object__for_each_program(prog, gk->skel->obj)
+	{
+		if (n < WB_STATUS_MAX_HOOKS)
+			st.hooks[n++] = bpf_program__section_name(prog);
 	}
-	free(c);
+	st.nr_hooks = n;
+	status_write(gk->status_path, &st);
 }
 
 static unsigned long long initial_mnt_ns(void)
@@ -235,6 +311,11 @@ static int start(struct gatekeeper *gk)
 		p_err("cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
+	if (gk->ringbuf_size && bpf_map__set_max_entries(gk->skel->maps.events, gk->ringbuf_size)) {
+		p_err("ring buffer size %u: must be a power of 2 of at least 4096",
+		      gk->ringbuf_size);
+		return -1;
+	}
 	err = watchbpf__load(gk->skel);
 	if (err) {
 		if (err == -EPERM)
@@ -261,6 +342,22 @@ static int start(struct gatekeeper *gk)
 		p_err("cannot open the event ring buffer: %s", strerror(errno));
 		return -1;
 	}
+	origin_init(&gk->origin, gk->cur.pol.name, gk->cur.pol.version);
+	if (gk->log_path) {
+		struct writer_opts wo = {
+			.path = gk->log_path,
+			.sign_key = gk->log_key,
+			.host = gk->origin.host,
+			.boot_id = gk->origin.boot_id,
+			.policy = gk->cur.pol.name,
+			.policy_version = gk->cur.pol.version,
+		};
+
+		if (writer_open(&gk->log, &wo, why, sizeof(why))) {
+			p_err("%s", why);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -272,12 +369,21 @@ static void usage(void)
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = { { "enforce", no_argument, NULL, 'e' },
-					      { "audit", no_argument, NULL, 'a' },
-					      { "verbose", no_argument, NULL, 'v' },
-					      { "help", no_argument, NULL, 'h' },
-					      {} };
-	struct gatekeeper gk = { .mode_override = -1 };
+	static const struct option opts[] = {
+		{ "enforce", no_argument, NULL, 'e' },
+		{ "audit", no_argument, NULL, 'a' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-sign-key", required_argument, NULL, 'k' },
+		{ "log-format", required_argument, NULL, 'f' },
+		{ "status-file", required_argument, NULL, 's' },
+		{ "ringbuf-size", required_argument, NULL, 'r' },
+		{},
+	};
+	struct gatekeeper gk = { .mode_override = -1, .status_path = WB_STATUS_FILE };
+	time_t last_status = 0;
+	char *end;
 	struct sigaction sa = { .sa_handler = on_signal };
 	int opt, ret = 1, err;
 
@@ -295,6 +401,31 @@ int cmd_run(int argc, char **argv)
 		case 'h':
 			usage();
 			return 0;
+		case 'l':
+			gk.log_path = optarg;
+			break;
+		case 'k':
+			gk.log_key = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+				p_err("--log-format: 'text' or 'json', not '%s'", optarg);
+				return 2;
+			}
+			gk.json_stdout = !strcmp(optarg, "json");
+			break;
+		case 's':
+			gk.status_path = *optarg ? optarg : NULL;
+			break;
+		case 'r':
+			gk.ringbuf_size = strtoul(optarg, &end, 0);
+			if (*end || gk.ringbuf_size < 4096 ||
+			    (gk.ringbuf_size & (gk.ringbuf_size - 1))) {
+				p_err("--ringbuf-size: a power of 2 of at least 4096, not '%s'",
+				      optarg);
+				return 2;
+			}
+			break;
 		default:
 			usage();
 			return 2;
@@ -304,7 +435,12 @@ int cmd_run(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	if (gk.log_key && !gk.log_path) {
+		p_err("--log-sign-key needs --log");
+		return 2;
+	}
 	gk.policy_path = argv[optind];
+	gk.started = time(NULL);
 
 	libbpf_set_print(libbpf_print);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -328,12 +464,27 @@ int cmd_run(int argc, char **argv)
 		if (reload) {
 			reload = 0;
 			do_reload(&gk);
+			if (gk.log && writer_reopen(gk.log))
+				p_err("reopening %s: %s", gk.log_path, strerror(errno));
+		}
+		report_drops(&gk);
+		if (gk.log)
+			writer_tick(gk.log, wb_monotonic_ns());
+		if (time(NULL) != last_status) {
+			last_status = time(NULL);
+			write_status(&gk);
 		}
 	}
 	ring_buffer__consume(gk.rb);
+	report_drops(&gk);
+	write_status(&gk);
 	print_totals(&gk);
 	ret = 0;
 out:
+	if (gk.log && writer_close(gk.log))
+		p_err("closing %s: %s", gk.log_path, strerror(errno));
+	if (gk.status_path && gk.skel)
+		unlink(gk.status_path);
 	ring_buffer__free(gk.rb);
 	watchbpf__destroy(gk.skel);
 	loaded_free(&gk.cur);

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log/gz.h"
+#include <zlib.h>
 #include "log/reader.h"
 
 /* Big reads keep gzread() and the kernel out of the profile; the buffer
@@ -34,14 +34,14 @@ int lr_open(struct lr_reader **rp, const char *path)
 		return -ENOMEM;
 	}
 	errno = 0;
-	r->gz = wbgz_open(path, "rbe");
+	r->gz = gzopen(path, "rbe");
 	if (!r->gz) {
 		err = errno ? errno : ENOMEM;
 		free(r->buf);
 		free(r);
 		return -err;
 	}
-	wbgz_buffer(r->gz, 1u << 20);
+	gzbuffer(r->gz, 1u << 20);
 	*rp = r;
 	return 0;
 }
@@ -55,9 +55,9 @@ static int fill(struct lr_reader *r)
 		r->end -= r->start;
 		r->start = 0;
 	}
-	n = wbgz_read(r->gz, r->buf + r->end, (unsigned int)(LR_BUF - r->end));
+	n = gzread(r->gz, r->buf + r->end, (unsigned int)(LR_BUF - r->end));
 	if (n < 0) {
-		r->err = wbgz_error(r->gz, &zerr);
+		r->err = gzerror(r->gz, &zerr);
 		if (zerr == Z_ERRNO)
 			r->err = strerror(errno);
 		r->failed = true;
@@ -66,7 +66,7 @@ static int fill(struct lr_reader *r)
 	if (n == 0) {
 		r->eof = true;
 		/* zlib hands out what a cut .gz has and tells only here */
-		wbgz_error(r->gz, &zerr);
+		gzerror(r->gz, &zerr);
 		if (zerr == Z_BUF_ERROR)
 			r->cut = "compressed data ends early (the .gz file is cut)";
 	}
@@ -136,7 +136,7 @@ void lr_close(struct lr_reader *r)
 {
 	if (!r)
 		return;
-	wbgz_close(r->gz);
+	gzclose(r->gz);
 	free(r->buf);
 	free(r);
 }

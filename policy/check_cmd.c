@@ -14,6 +14,7 @@
 
 #include "gatekeeper/commands.h"
 #include "lib/util.h"
+#include "gatekeeper/config.h"
 #include "policy/policy.h"
 
 #define CHECK_USAGE "check [--quiet] [--btf FILE | --no-btf] POLICY..."
@@ -86,9 +87,17 @@ static int check_one(const char *path, const struct check_opts *o)
 	char err[PATH_MAX + 1024];
 	struct wb_policy pol;
 
-	if (policy_load_file(path, &pol, err, sizeof(err)) ||
-	    policy_check_certs(&pol, err, sizeof(err)) ||
-	    policy_resolve(&pol, o->btf, err, sizeof(err))) {
+	static struct wb_config cfg; /* large: not on the stack */
+	struct wb_ids ids = {};
+	int bad;
+
+	bad = policy_load_file(path, &pol, err, sizeof(err)) ||
+	      policy_check_certs(&pol, err, sizeof(err)) ||
+	      policy_resolve(&pol, o->btf, err, sizeof(err)) ||
+	      /* what the daemon would refuse when it builds its maps */
+	      config_build(&pol, &ids, 0, 0, &cfg, err, sizeof(err));
+	config_ids_free(&ids);
+	if (bad) {
 		fprintf(stderr, "%s\n", err);
 		policy_free(&pol);
 		return -1;

@@ -22,6 +22,7 @@
  *   getprog PATH      an fd of the program pinned at PATH
  *   rename NAME       prctl(PR_SET_NAME, NAME), then the default
  *   execfd PATH ARGS  execveat() of an fd of PATH
+ *   timeload N REPS   median ns to load an N-instruction XDP program
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -295,6 +296,32 @@ int main(int argc, char **argv)
 			syscall(SYS_execveat, fd, "", argv + 2, NULL, AT_EMPTY_PATH);
 		report("execveat", -1);
 		return 2;
+	} else if (!strcmp(how, "timeload") && argc > 3) {
+		unsigned long long t[64];
+		int reps = atoi(argv[3]);
+
+		if (reps < 1 || reps > 64)
+			return 2;
+		for (int i = 0; i < reps; i++) {
+			struct timespec a, b;
+
+			clock_gettime(CLOCK_MONOTONIC, &a);
+			fd = load_calling(BPF_PROG_TYPE_XDP, "timed", 0, strtoul(arg, NULL, 0));
+			clock_gettime(CLOCK_MONOTONIC, &b);
+			if (fd < 0)
+				return report("prog_load", fd), 1;
+			close(fd);
+			t[i] = (b.tv_sec - a.tv_sec) * 1000000000ULL + b.tv_nsec - a.tv_nsec;
+		}
+		for (int i = 1; i < reps; i++) /* insertion sort: reps is small */
+			for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
+				unsigned long long x = t[j];
+
+				t[j] = t[j - 1];
+				t[j - 1] = x;
+			}
+		printf("%llu\n", t[reps / 2]);
+		return 0;
 	} else if (!strcmp(how, "hold") && argc > 2) {
 		sleep(atoi(arg));
 		work(NULL);

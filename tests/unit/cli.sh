@@ -38,6 +38,12 @@ expect "run: missing policy" 2 "$tmp/nope.yaml: cannot open" "$W" --enforce "$tm
 expect "run: two policies" 2 'Usage:' "$W" --enforce "$tmp/bad.yaml" "$tmp/bad.yaml"
 expect "run: unknown option" 2 'Usage:' "$W" --enforse "$top/examples/alice.yaml"
 expect "digest: no files" 2 '' "$W" digest
+printf 'name: g\nloaders:\n  - name: a\n    exec:\n      digest: sha256:%064d\n    maps:\n      "a*b*": ro\n' 0 >"$tmp/glob.yaml"
+expect "check: what the daemon would refuse, by file:line:col" 2 "^$tmp/glob.yaml:7:7: map 'a\*b\*': at most one '\*' is supported$" "$W" check "$tmp/glob.yaml"
+expect "run: unknown --log-format" 2 "'text' or 'json'" "$W" --log-format xml --enforce "$top/examples/alice.yaml"
+expect "run: ring buffer size must be a power of 2" 2 "power of 2" "$W" --ringbuf-size 5000 --enforce "$top/examples/alice.yaml"
+expect "run: --log-sign-key needs --log" 2 "needs --log" "$W" --log-sign-key k.pem --enforce "$top/examples/alice.yaml"
+expect "status without a daemon" 1 "no running gatekeeper" "$W" status --file "$tmp/none.json"
 
 # This machine's kernel refuses BPF LSM: one clear line, exit 1, no libbpf dump
 "$W" --enforce "$top/examples/alice.yaml" >"$tmp/out" 2>"$tmp/err"
