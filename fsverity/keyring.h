@@ -17,8 +17,8 @@
  *  - Its lifetime is the daemon's: the process keyring goes when the
  *    daemon exits or crashes, so trust never outlives the gatekeeper, and
  *    a lookup of a stale serial fails closed. A session or user keyring
- *    would outlive it and is possessed by every process of the session or
- *    of root, which could then add keys to it.
+ *    would outlive it, and every process of the session (or of root)
+ *    possesses it, so could unlink ours from it and end it.
  *  - Children do not inherit it (fork clears the process keyring), so no
  *    loader the daemon might start possesses it.
  *

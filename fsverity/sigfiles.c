@@ -245,9 +245,12 @@ int sig_read(int fd, const struct file_entry *e, unsigned char **sig, size_t *le
 		err = read_sig_file(e->sig_path, buf, FSV_SIG_MAX_SIZE + 1, len);
 	} else {
 		n = fgetxattr(fd, FSV_SIG_XATTR, buf, FSV_SIG_MAX_SIZE);
-		/* a file system without user xattrs holds no signature either */
-		if (n < 0)
-			err = errno == ENODATA || errno == ENOTSUP ? -ENODATA : -errno;
+		/* a file system without user xattrs holds no signature either;
+		 * one too large for us is no signature of ours (-EFBIG) */
+		if (n < 0 && (errno == ENODATA || errno == ENOTSUP))
+			err = -ENODATA;
+		else if (n < 0)
+			err = errno == ERANGE ? -EFBIG : -errno;
 		else
 			err = 0;
 		*len = n < 0 ? 0 : (size_t)n;
@@ -278,14 +281,32 @@ static int make_parents(char *path)
 	return err;
 }
 
-static int write_file_atomic(const char *path, const unsigned char *data, size_t len, mode_t mask)
+static int write_all(int fd, const unsigned char *data, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		done += n;
+	}
+	return 0;
+}
+
+/*
+ * Through a temporary name: mkostemp() beside the final name, rename()
+ * over it. Works everywhere, and replaces an existing file atomically.
+ */
+static int write_via_rename(const char *path, const unsigned char *data, size_t len, mode_t mask)
 {
 	const char *base = strrchr(path, '/');
 	size_t dir_len = base ? (size_t)(base - path + 1) : 0;
 	bool created = false;
-	size_t done = 0;
 	char *tmp = NULL;
-	ssize_t n;
 	int fd = -1, err;
 
 	base = base ? base + 1 : path;
@@ -301,16 +322,9 @@ static int write_file_atomic(const char *path, const unsigned char *data, size_t
 		goto out;
 	}
 	created = true;
-	while (done < len) {
-		n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			goto out;
-		}
-		done += n;
-	}
+	err = write_all(fd, data, len);
+	if (err)
+		goto out;
 	if (fchmod(fd, 0666 & ~mask) || close(fd)) {
 		fd = -1;
 		err = -errno;
@@ -324,6 +338,44 @@ out:
 	if (err && created)
 		unlink(tmp);
 	free(tmp);
+	return err;
+}
+
+/*
+ * A new file is written unnamed (O_TMPFILE) and linked in once complete:
+ * one directory update instead of two, and nothing left behind by a
+ * failure or a kill, not even a temporary name. An existing file (linkat()
+ * will not replace it), a file system without O_TMPFILE or a system
+ * without /proc go through write_via_rename().
+ */
+static int write_file_atomic(const char *path, const unsigned char *data, size_t len, mode_t mask)
+{
+	const char *base = strrchr(path, '/');
+	char dir[PATH_MAX], proc[32];
+	int fd, err;
+
+	if (!base)
+		snprintf(dir, sizeof(dir), ".");
+	else if (base == path)
+		snprintf(dir, sizeof(dir), "/");
+	else if ((size_t)(base - path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path);
+	else
+		return -ENAMETOOLONG;
+	/* the mode goes through the umask like any open(O_CREAT) */
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : write_via_rename(path, data, len, mask);
+	err = write_all(fd, data, len);
+	if (!err) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
+			err = -errno;
+	}
+	close(fd);
+	/* EEXIST: a signature from before, to replace; ENOENT: no /proc */
+	if (err == -EEXIST || err == -ENOENT)
+		err = write_via_rename(path, data, len, mask);
 	return err;
 }
 

@@ -54,6 +54,10 @@ struct gatekeeper {
 	uint64_t next_id; /* decision ids, from 1 */
 	uint64_t logged; /* decision records written */
 	uint64_t drops_told; /* events_dropped already reported */
+	uint64_t stdout_seq; /* the JSON stdout's own chain position */
+	/* what records name the policy by: ours, so a reload cannot leave
+	 * them pointing into the policy it freed */
+	char policy_name[WB_POLICY_NAME_MAX + 1], policy_version[WB_POLICY_VERSION_SIZE];
 	char stdout_prev[WB_HASH_HEX + 1]; /* the JSON stdout's own chain */
 	time_t started;
 	struct loaded cur;
@@ -91,7 +95,10 @@ static void emit_record(struct gatekeeper *gk, const struct wb_record *r)
 	int n;
 
 	if (gk->json_stdout) {
-		n = record_format_json(r, gk->stdout_prev[0] ? gk->stdout_prev : NULL, line,
+		struct wb_record sr = *r;
+
+		sr.seq = ++gk->stdout_seq;
+		n = record_format_json(&sr, gk->stdout_prev[0] ? gk->stdout_prev : NULL, line,
 				       sizeof(line));
 		if (n > 0 && (size_t)n < sizeof(line)) {
 			SHA256((unsigned char *)line, n, hash);
@@ -190,6 +197,12 @@ static int put_in_force(struct gatekeeper *gk, struct loaded *next, char *err, s
 	return 0;
 }
 
+static void name_policy(struct gatekeeper *gk)
+{
+	snprintf(gk->policy_name, sizeof(gk->policy_name), "%s", gk->cur.pol.name);
+	snprintf(gk->policy_version, sizeof(gk->policy_version), "%s", gk->cur.pol.version);
+}
+
 static void do_reload(struct gatekeeper *gk)
 {
 	struct loaded next;
@@ -202,6 +215,7 @@ static void do_reload(struct gatekeeper *gk)
 	}
 	loaded_free(&gk->cur);
 	gk->cur = next;
+	name_policy(gk);
 	p_info("reloaded: %s policy %s (version %s)",
 	       gk->cur.pol.mode == WB_MODE_AUDIT ? "auditing" : "enforcing", gk->cur.pol.name,
 	       gk->cur.pol.version);
@@ -342,7 +356,8 @@ static int start(struct gatekeeper *gk)
 		p_err("cannot open the event ring buffer: %s", strerror(errno));
 		return -1;
 	}
-	origin_init(&gk->origin, gk->cur.pol.name, gk->cur.pol.version);
+	origin_init(&gk->origin, gk->policy_name, gk->policy_version);
+	name_policy(gk);
 	if (gk->log_path) {
 		struct writer_opts wo = {
 			.path = gk->log_path,

@@ -834,6 +834,11 @@ TEST(sigfiles_write_is_atomic_and_readable)
 	CHECK_INT(sig_read(fd, &fl.v[0], &sig, &len), ==, 0);
 	CHECK(len == 3 && !memcmp(sig, "abc", 3), "read back");
 	free(sig);
+	/* an existing signature is replaced (by rename, not by link) */
+	CHECK_INT(sig_write(fd, &fl.v[0], (const unsigned char *)"defg", 4, 022), ==, 0);
+	CHECK_INT(sig_read(fd, &fl.v[0], &sig, &len), ==, 0);
+	CHECK(len == 4 && !memcmp(sig, "defg", 4), "replaced");
+	free(sig);
 	/* nothing but the signature is left in the directory */
 	snprintf(cmd, sizeof(cmd), "test \"$(ls -A '%s')\" = f.sig", out.out_dir);
 	CHECK_INT(system(cmd), ==, 0);

@@ -74,3 +74,11 @@ in_cgroup() {
 	mkdir -p "$cg"
 	sh -c 'echo $$ >"$0/cgroup.procs" && echo $$ >/tmp/last.pid && exec "$@"' "$cg" "$@"
 }
+
+# verity_on FILE...: fs-verity on, unless it is already (scenarios may run
+# alone, or after others that did it)
+verity_on() {
+	for f in "$@"; do
+		fsverity measure "$f" >/dev/null 2>&1 || fsverity enable "$f"
+	done
+}

@@ -4,9 +4,9 @@
 # logged; after the daemon stops Eve can load again.
 
 B=/mnt/bin
-fsverity enable $B/alice
+verity_on $B/alice
 cp $B/alice /tmp/alice                        # tmpfs: no fs-verity
-fsverity enable $B/imposter                   # one byte changed (stage.sh)
+verity_on $B/imposter                   # one byte changed (stage.sh)
 cp "$(command -v bpftool)" /tmp/eve           # Eve: comm "eve"
 
 digest=$(watchbpf digest $B/alice | cut -d' ' -f1)

@@ -3,7 +3,7 @@
 # maps between loaders, program fds, identity, and dynamic code.
 
 B=/mnt/bin
-for f in alice bob; do fsverity measure $B/$f >/dev/null 2>&1 || fsverity enable $B/$f; done
+verity_on $B/alice $B/bob
 ad=$(watchbpf digest $B/alice | cut -d' ' -f1)
 bd=$(watchbpf digest $B/bob | cut -d' ' -f1)
 cp "$(command -v bpftool)" /tmp/eve

@@ -3,9 +3,7 @@
 # kernel at exec, not from a digest pasted into the policy.
 
 S=/mnt/signed
-for f in bob bob-untrusted bob-othersig bob-modified bob-unsigned alice; do
-	fsverity enable $S/$f 2>/dev/null
-done
+verity_on $S/bob $S/bob-untrusted $S/bob-othersig $S/bob-modified $S/bob-unsigned $S/alice
 
 cat >/tmp/signed.yaml <<EOT
 name: signed

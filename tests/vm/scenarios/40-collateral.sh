@@ -3,8 +3,8 @@
 # the loader loses its authority; and on_deny: kill.
 
 B=/mnt/bin
-fsverity enable /mnt/coll/good.o
-fsverity enable /mnt/coll/signed.o
+verity_on $B/alice $B/bob
+verity_on /mnt/coll/good.o /mnt/coll/signed.o
 ad=$(watchbpf digest $B/alice | cut -d' ' -f1)
 bd=$(watchbpf digest $B/bob | cut -d' ' -f1)
 cat >/tmp/coll.yaml <<EOT

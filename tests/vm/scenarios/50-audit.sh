@@ -3,6 +3,7 @@
 # can be audited alone; default.on_deny: kill kills only the offender.
 
 B=/mnt/bin
+verity_on $B/alice $B/bob
 ad=$(watchbpf digest $B/alice | cut -d' ' -f1)
 cat >/tmp/audit.yaml <<EOT
 name: audit-test

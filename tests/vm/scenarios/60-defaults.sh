@@ -31,3 +31,25 @@ expect_eperm "allow: creating a map is blocked too" /tmp/eve map create /sys/fs/
 sleep 1
 stop_gatekeeper
 expect_line "log: blocked" "process: eve pid: [0-9]+ pod: host op: load .*action: BPFDenied reason: blocked$" /tmp/wb.out
+
+# programs.signed: required accepts only loads the kernel verified (6.18+);
+# alice's unsigned loads are refused, on 6.12 as well
+B=/mnt/bin
+verity_on $B/alice $B/bob
+ad=$(watchbpf digest $B/alice | cut -d' ' -f1)
+cat >/tmp/psigned.yaml <<EOT
+name: signed-programs
+trust:
+  certs: [/mnt/keys/ci.pem]
+loaders:
+  - name: alice
+    exec:
+      digest: $ad
+    programs:
+      signed: required
+EOT
+start_gatekeeper --enforce /tmp/psigned.yaml || fail "signed-programs policy starts" "$(cat /tmp/wb.err)"
+expect_eperm "an unsigned program of a loader that needs signed ones is denied" $B/alice prog xdp
+sleep 1
+stop_gatekeeper
+expect_line "log: unsigned program" "op: load type: xdp name: probe action: Denied reason: unsigned-program loader: alice$" /tmp/wb.out

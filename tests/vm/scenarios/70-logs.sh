@@ -47,3 +47,33 @@ else
 fi
 watchbpf log summary /tmp/flood.jsonl >/tmp/summary.out 2>&1
 expect_line "summary reports the drops" "$dropped" /tmp/summary.out
+
+# logrotate: move the file, SIGHUP, the chain goes on in the new file; and
+# stdout in JSON
+B=/mnt/bin
+verity_on $B/alice $B/bob
+ad=$(watchbpf digest $B/alice | cut -d' ' -f1)
+printf 'name: rotate\nloaders:\n  - name: alice\n    exec:\n      digest: %s\n' "$ad" >/tmp/rot.yaml
+rm -f /tmp/rot.jsonl /tmp/rot.jsonl.1
+watchbpf --enforce /tmp/rot.yaml --log /tmp/rot.jsonl --log-sign-key /mnt/keys/ci.key \
+	--log-format json --status-file "" >/tmp/rot.out 2>/tmp/rot.err &
+WB_PID=$!
+i=0
+while ! grep -q 'enforcing policy rotate' /tmp/rot.err && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+$B/alice >/dev/null
+/mnt/signed/bob-unsigned >/dev/null 2>&1
+mv /tmp/rot.jsonl /tmp/rot.jsonl.1
+kill -HUP $WB_PID
+sleep 2
+$B/alice >/dev/null
+sleep 1
+kill -INT $WB_PID
+wait $WB_PID
+expect_ok "rotated logs verify as one chain" watchbpf log verify /tmp/rot.jsonl.1 /tmp/rot.jsonl --cert /mnt/keys/ci.pem
+watchbpf log verify /tmp/rot.jsonl --cert /mnt/keys/ci.pem >/tmp/v.out 2>&1
+expect_line "the new file alone is checked from where the chain picks up" 'chain is picked up at seq' /tmp/v.out
+watchbpf log show /tmp/rot.jsonl.1 /tmp/rot.jsonl --op load >/tmp/show.out 2>&1
+expect_line "log show: the human lines" "process: alice pid: [0-9]+ pod: host op: load type: xdp name: from_netdev action: Approved loader: alice$" /tmp/show.out
+expect_line "stdout in JSON" '^\{.*"op":"load".*"action":"Approved".*"loader":"alice"' /tmp/rot.out
+expect_no_line "records name the policy after a reload" '"policy":"[^r]' /tmp/rot.out
+expect_no_line "stdout JSON lines are numbered" '"seq":0,' /tmp/rot.out
