@@ -123,6 +123,34 @@ static __always_inline bool tainted(struct wbpf_task *t)
 	return lt && lt->tainted;
 }
 
+/* What an object hook needs to judge the current task: its mark, its
+ * loader's configuration and the defaults in force. False for the daemon
+ * and for tasks that are no loader (the bpf hook judged those). */
+struct loader_ctx {
+	struct wbpf_task *t;
+	struct wbpf_loader_cfg *c;
+	struct wbpf_defaults *d;
+};
+
+static __always_inline bool current_loader(struct loader_ctx *l)
+{
+	__u32 gen;
+
+	l->t = current_mark();
+	if (!l->t || l->t->daemon)
+		return false;
+	gen = current_gen();
+	l->c = cfg_of(l->t, gen);
+	l->d = defaults_of(gen);
+	return l->c && l->d;
+}
+
+/* Audit applies when the policy or the loader says so. */
+static __always_inline bool loader_audits(struct loader_ctx *l)
+{
+	return l->d->audit || (l->c->flags & WB_LC_AUDIT);
+}
+
 static __always_inline void count(__u16 op, __u8 action, __u8 flags)
 {
 	struct wbpf_counters *c;

@@ -21,22 +21,19 @@ static __always_inline __u8 access_of(struct wbpf_loader_cfg *c, const char *s)
 SEC("lsm/bpf_map")
 int BPF_PROG(wb_map_fd, struct bpf_map *map, fmode_t fmode)
 {
-	struct wbpf_task *t = current_mark();
+	struct loader_ctx l;
+	struct wbpf_task *t;
 	char name[WB_NAME_LEN] = {};
 	__u8 reason = WB_R_NONE, flags = 0, access;
 	struct wbpf_loader_cfg *c;
-	struct wbpf_defaults *d;
 	struct wbpf_event *e;
-	__u32 gen, op;
+	__u32 op;
 	int ret = 0;
 
-	if (t && t->daemon)
-		return 0;
-	gen = current_gen();
-	c = cfg_of(t, gen);
-	d = defaults_of(gen);
-	if (!c || !d)
-		return 0; /* not a loader: judged by the bpf hook */
+	if (!current_loader(&l))
+		return 0; /* the daemon, or not a loader: judged by the bpf hook */
+	t = l.t;
+	c = l.c;
 
 	op = t->cur_cmd;
 	if (op != BPF_MAP_CREATE && op != BPF_MAP_GET_FD_BY_ID && op != BPF_OBJ_GET)
@@ -50,7 +47,7 @@ int BPF_PROG(wb_map_fd, struct bpf_map *map, fmode_t fmode)
 			reason = WB_R_MAP_RO;
 	}
 	if (reason)
-		flags = enforce(d->audit || (c->flags & WB_LC_AUDIT), c->flags & WB_LC_KILL, &ret);
+		flags = enforce(loader_audits(&l), c->flags & WB_LC_KILL, &ret);
 	else if (op != BPF_MAP_CREATE && op != BPF_MAP_GET_FD_BY_ID)
 		return 0; /* approved, and the bpf hook already logged the command */
 

@@ -130,28 +130,25 @@ static __always_inline __u8 judge(struct bpf_prog *prog, union bpf_attr *attr,
 SEC("lsm/bpf_prog_load")
 int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct bpf_token *token)
 {
-	struct wbpf_task *t = current_mark();
+	struct loader_ctx l;
+	struct wbpf_task *t;
 	char name[WB_NAME_LEN] = {};
 	struct wbpf_loader_cfg *c;
-	struct wbpf_defaults *d;
 	struct wbpf_event *e;
 	__u8 reason, flags = 0;
-	__u32 gen, detail = 0;
+	__u32 detail = 0;
 	__u64 aux;
 	int ret = 0;
 
-	if (t && t->daemon)
-		return 0;
-	gen = current_gen();
-	c = cfg_of(t, gen);
-	d = defaults_of(gen);
-	if (!c || !d)
-		return 0; /* not a loader: judged by the bpf hook */
+	if (!current_loader(&l))
+		return 0; /* the daemon, or not a loader: judged by the bpf hook */
+	t = l.t;
+	c = l.c;
 
 	bpf_probe_read_kernel_str(name, sizeof(name), attr->prog_name);
 	reason = judge(prog, attr, c, name, &detail);
 	if (reason)
-		flags = enforce(d->audit || (c->flags & WB_LC_AUDIT), c->flags & WB_LC_KILL, &ret);
+		flags = enforce(loader_audits(&l), c->flags & WB_LC_KILL, &ret);
 	if (!ret) {
 		aux = (__u64)prog->aux;
 		bpf_map_update_elem(&prog_owner, &aux, &t->loader_id, BPF_ANY);
@@ -174,26 +171,23 @@ int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct b
 SEC("lsm/bpf_prog")
 int BPF_PROG(wb_prog_fd, struct bpf_prog *prog)
 {
-	struct wbpf_task *t = current_mark();
+	struct loader_ctx l;
+	struct wbpf_task *t;
 	struct wbpf_loader_cfg *c;
-	struct wbpf_defaults *d;
 	struct wbpf_event *e;
 	__u8 reason = WB_R_NONE, flags = 0;
 	__u64 aux = (__u64)prog->aux;
-	__u32 gen, op, *owner;
+	__u32 op, *owner;
 	int ret = 0;
 
-	if (t && t->daemon)
-		return 0;
-	gen = current_gen();
-	c = cfg_of(t, gen);
-	d = defaults_of(gen);
-	if (!c || !d)
-		return 0;
+	if (!current_loader(&l))
+		return 0; /* the daemon, or not a loader: judged by the bpf hook */
+	t = l.t;
+	c = l.c;
 	owner = bpf_map_lookup_elem(&prog_owner, &aux);
 	if (owner && *owner != t->loader_id) {
 		reason = WB_R_PROG_OWNER;
-		flags = enforce(d->audit || (c->flags & WB_LC_AUDIT), c->flags & WB_LC_KILL, &ret);
+		flags = enforce(loader_audits(&l), c->flags & WB_LC_KILL, &ret);
 	} else if (t->cur_cmd != BPF_PROG_GET_FD_BY_ID) {
 		return 0; /* its own program (e.g. at load): nothing to log */
 	}
@@ -230,23 +224,17 @@ SEC("lsm/locked_down")
 int BPF_PROG(wb_locked_down, enum lockdown_reason what)
 {
 	struct wbpf_loader_cfg *c;
-	struct wbpf_defaults *d;
 	struct wbpf_event *e;
-	struct wbpf_task *t;
+	struct loader_ctx l;
 	__u8 reason = 0, flags;
-	__u32 gen, helper = 0;
+	__u32 helper = 0;
 	int ret;
 
 	if (what != WB_LOCKDOWN_BPF_READ_KERNEL && what != WB_LOCKDOWN_BPF_WRITE_USER)
 		return 0;
-	t = current_mark();
-	if (!t || t->daemon || t->cur_cmd != BPF_PROG_LOAD)
+	if (!current_loader(&l) || l.t->cur_cmd != BPF_PROG_LOAD)
 		return 0;
-	gen = current_gen();
-	c = cfg_of(t, gen);
-	d = defaults_of(gen);
-	if (!c || !d)
-		return 0;
+	c = l.c;
 	if (what == WB_LOCKDOWN_BPF_READ_KERNEL && (c->flags & WB_LC_NO_KERNEL_READS)) {
 		reason = WB_R_KERNEL_READ;
 		helper = BPF_FUNC_probe_read_kernel;
@@ -257,8 +245,8 @@ int BPF_PROG(wb_locked_down, enum lockdown_reason what)
 	}
 	if (!reason)
 		return 0;
-	flags = enforce(d->audit || (c->flags & WB_LC_AUDIT), false, &ret);
-	e = event_start(BPF_PROG_LOAD, WB_ACT_DENIED, reason, t->loader_id, flags);
+	flags = enforce(loader_audits(&l), false, &ret);
+	e = event_start(BPF_PROG_LOAD, WB_ACT_DENIED, reason, l.t->loader_id, flags);
 	if (e) {
 		e->detail = helper;
 		bpf_ringbuf_submit(e, 0);

@@ -97,6 +97,7 @@ struct sign_job {
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* a result is done */
 	size_t next; /* next file to claim, under lock */
+	size_t batch; /* files claimed at a time */
 };
 
 struct sign_worker {
@@ -252,16 +253,23 @@ static void *sign_worker_run(void *arg)
 {
 	struct sign_worker *w = arg;
 	struct sign_job *job = w->job;
-	size_t i;
+	size_t first, end;
 
 	pthread_mutex_lock(&job->lock);
 	while (job->next < job->files->n) {
-		i = job->next++;
+		/* A batch per lock and per wakeup of the reporting thread:
+		 * with small files, a context switch per file shows. */
+		first = job->next;
+		end = first + job->batch < job->files->n ? first + job->batch : job->files->n;
+		job->next = end;
 		pthread_mutex_unlock(&job->lock);
-		sign_file(job, w->signer, &job->files->v[i], &job->res[i]);
+		for (size_t i = first; i < end; i++)
+			sign_file(job, w->signer, &job->files->v[i], &job->res[i]);
 		pthread_mutex_lock(&job->lock);
-		job->res[i].done = true;
-		pthread_cond_broadcast(&job->cond);
+		for (size_t i = first; i < end; i++)
+			job->res[i].done = true;
+		/* the reporting thread is the only one waiting */
+		pthread_cond_signal(&job->cond);
 	}
 	pthread_mutex_unlock(&job->lock);
 	return NULL;
@@ -622,6 +630,9 @@ int cmd_sign(int argc, char **argv)
 	cpus = usable_cpus();
 	nworkers = files.n < cpus ? (unsigned int)files.n : cpus;
 	job.digest_threads = cpus / nworkers;
+	/* small enough that the workers finish together, at most 64 */
+	job.batch = files.n / (8 * (size_t)nworkers);
+	job.batch = job.batch < 1 ? 1 : job.batch > 64 ? 64 : job.batch;
 	workers = calloc(nworkers, sizeof(*workers));
 	if (!job.res || !workers) {
 		p_err("out of memory");
