@@ -96,14 +96,16 @@ static __always_inline int loader_bpf(int cmd, union bpf_attr *attr, struct wbpf
 		reason = WB_R_TAINTED;
 	} else if (judged_by_object(cmd)) {
 		return 0;
-	} else if (writes_map(cmd) && (c->flags & WB_LC_HAS_MAPS)) {
+	} else if (writes_map(cmd)) {
 		int fd = cmd >= BPF_MAP_LOOKUP_BATCH && cmd <= BPF_MAP_DELETE_BATCH ?
 				 BPF_CORE_READ(attr, batch.map_fd) :
 				 BPF_CORE_READ(attr, map_fd);
 
+		/* named in the log for every loader, judged for those with rules */
 		map = map_of_fd(fd);
-		if (map) {
+		if (map)
 			bpf_probe_read_kernel_str(name, sizeof(name), map->name);
+		if (map && (c->flags & WB_LC_HAS_MAPS)) {
 			switch (map_access(c, name)) {
 			case WBPF_ACCESS_NONE:
 				action = WB_ACT_DENIED;

@@ -4,10 +4,10 @@
 B=/mnt/bin
 say() { printf '\n== %s\n' "$*"; }
 
-fsverity enable $B/alice
-fsverity enable $B/imposter
+verity_on $B/alice $B/bob $B/imposter
 cp "$(command -v bpftool)" /tmp/eve
 digest=$(watchbpf digest $B/alice | cut -d' ' -f1)
+bob=$(watchbpf digest $B/bob | cut -d' ' -f1)
 cat >/tmp/alice.yaml <<EOT
 name: alice-demo
 mode: enforce
@@ -15,6 +15,13 @@ loaders:
   - name: alice
     exec:
       digest: $digest
+    programs:
+      deny_helpers: [probe_write_user]
+  - name: bob
+    exec:
+      digest: $bob
+    maps:
+      ct_map_tcp4: ro
 EOT
 say "kernel $(uname -r); policy alice.yaml:"
 cat /tmp/alice.yaml
@@ -27,6 +34,13 @@ say "imposter alice (one byte changed, fs-verity on) tries the same:"
 $B/imposter
 say "alice copied to /tmp (no fs-verity) tries the same:"
 cp $B/alice /tmp/alice && /tmp/alice
+say "alice tries a program calling bpf_probe_write_user:"
+$B/alice prog kprobe 36
+say "alice pins ct_map_tcp4; bob may only read it:"
+$B/alice pin /sys/fs/bpf/ct_map_tcp4
+$B/bob read /sys/fs/bpf/ct_map_tcp4
+$B/bob update /sys/fs/bpf/ct_map_tcp4
+$B/bob getrw /sys/fs/bpf/ct_map_tcp4
 say "eve runs bpftool prog load:"
 in_cgroup eve /tmp/eve prog load /mnt/bpf/xdp_pass.bpf.o /sys/fs/bpf/eve 2>&1 | tail -n 2
 sleep 1
