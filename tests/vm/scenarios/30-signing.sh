@@ -58,3 +58,9 @@ expect_line "log: another file's signature" "process: bob-othersig pid: [0-9]+ p
 expect_line "log: modified before verity" "process: bob-modified pid: [0-9]+ pod: host op: exec action: BPFDenied reason: bad-signature$" $L
 expect_line "log: right signature, wrong path" "process: bob-untrusted pid: [0-9]+ pod: host op: exec action: BPFDenied reason: path-mismatch$" $L
 expect_line "log: unsigned" "process: bob-unsigned pid: [0-9]+ pod: host op: exec action: BPFDenied reason: no-signature$" $L
+
+# the CI step that signs and seals in one go, on a file system with verity
+cp /mnt/bin/bob /mnt/signed/bob-sealed
+expect_ok "sign --enable-verity signs and seals" watchbpf sign --key /mnt/keys/ci.key --cert /mnt/keys/ci.pem --enable-verity /mnt/signed/bob-sealed
+expect_ok "the sealed file has fs-verity" fsverity measure /mnt/signed/bob-sealed
+expect_ok "and its signature verifies" watchbpf verify --cert /mnt/keys/ci.pem /mnt/signed/bob-sealed
