@@ -48,7 +48,7 @@ static int add_cert_file(key_serial_t keyring, const char *path, char *err, size
 	X509 *cert = NULL;
 	BIO *bio = NULL;
 	struct stat st;
-	int fd, len, count = 0, ret;
+	int fd, len, count = 0, skipped = 0, ret;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
@@ -73,14 +73,30 @@ static int add_cert_file(key_serial_t keyring, const char *path, char *err, size
 		cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 		if (!cert) {
 			/* running out of PEM blocks after one is the normal end */
-			if (count && ERR_GET_REASON(ERR_peek_last_error()) == PEM_R_NO_START_LINE) {
+			if ((count || skipped) &&
+			    ERR_GET_REASON(ERR_peek_last_error()) == PEM_R_NO_START_LINE) {
 				ret = count;
 				goto out;
 			}
 			ret = -EBADMSG;
 			snprintf(err, errlen, "%s: not a PEM certificate%s", path,
-				 count ? " after the first ones" : "");
+				 count || skipped ? " after the first ones" : "");
 			goto out;
+		}
+		/* The kernel ignores validity dates: an expired (or not yet
+		 * valid) certificate is left out here, so what it signed is
+		 * not trusted. Said on stderr, not fatal: the others count. */
+		if (X509_cmp_current_time(X509_get0_notAfter(cert)) < 0 ||
+		    X509_cmp_current_time(X509_get0_notBefore(cert)) > 0) {
+			fprintf(stderr, "watchbpf: %s: certificate %d is %s: not trusted\n", path,
+				count + skipped + 1,
+				X509_cmp_current_time(X509_get0_notAfter(cert)) < 0 ?
+					"expired" :
+					"not yet valid");
+			skipped++;
+			X509_free(cert);
+			cert = NULL;
+			continue;
 		}
 		/* the kernel's X.509 parser wants DER */
 		len = i2d_X509(cert, &der);

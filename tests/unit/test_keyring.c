@@ -19,6 +19,9 @@
 
 #include "fsverity/keyring.h"
 #include "lib/util.h"
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "test.h"
 
 static char dir[64];
@@ -352,4 +355,70 @@ TEST(keyring_same_description_twice)
 	check_locked_keyring(second, "watchbpf-test:same", 1);
 	trust_keyring_destroy(first);
 	trust_keyring_destroy(second);
+}
+
+/* NAME.crt made by make_cert() with its validity moved to the past and
+ * signed again: what openssl(1) of OpenSSL 3.0 cannot make. */
+static const char *make_expired(const char *name)
+{
+	char crt[64], key[64];
+	EVP_PKEY *pkey = NULL;
+	X509 *x = NULL;
+	FILE *f = NULL;
+	const char *ret = NULL;
+
+	if (!make_cert(name, "rsa:2048"))
+		return NULL;
+	snprintf(crt, sizeof(crt), "%s.crt", name);
+	snprintf(key, sizeof(key), "%s.key", name);
+	f = fopen(tmp_path(key), "r");
+	if (f)
+		pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	if (f)
+		fclose(f);
+	f = fopen(tmp_path(crt), "r");
+	if (f)
+		x = PEM_read_X509(f, NULL, NULL, NULL);
+	if (f)
+		fclose(f);
+	if (!pkey || !x)
+		goto out;
+	X509_gmtime_adj(X509_getm_notBefore(x), -2 * 86400);
+	X509_gmtime_adj(X509_getm_notAfter(x), -86400);
+	if (!X509_sign(x, pkey, EVP_sha256()))
+		goto out;
+	f = fopen(tmp_path(crt), "w");
+	if (f && PEM_write_X509(f, x))
+		ret = tmp_path(crt);
+	if (f)
+		fclose(f);
+out:
+	X509_free(x);
+	EVP_PKEY_free(pkey);
+	return ret;
+}
+
+/* The kernel ignores validity dates, so an expired certificate must never
+ * reach the keyring: what it signed is not trusted. */
+TEST(keyring_leaves_out_expired_certificates)
+{
+	const char *good = make_cert("valid", "rsa:2048");
+	const char *expired = make_expired("expired");
+	char err[512], *certs[2];
+	int32_t serial = 0;
+
+	if (!CHECK(good && expired, "making the certificates failed") ||
+	    !kernel_takes("keyring_expired", good))
+		return;
+	certs[0] = (char *)expired;
+	certs[1] = (char *)good;
+	if (!CHECK_INT(trust_keyring_create("watchbpf-test:expired", certs, 2, &serial, err,
+					    sizeof(err)),
+		       ==, 0)) {
+		fprintf(stderr, "  %s\n", err);
+		return;
+	}
+	/* only the valid one is in */
+	check_locked_keyring(serial, "watchbpf-test:expired", 1);
+	trust_keyring_destroy(serial);
 }
