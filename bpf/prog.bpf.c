@@ -9,7 +9,7 @@
 #include "bpf/common.bpf.h"
 
 #define WB_CALL 0x85 /* BPF_JMP | BPF_CALL: uapi defines, not in BTF */
-#define WB_SCAN_CHUNK 16 /* instructions read per bpf_loop step */
+#define WB_SCAN_CHUNK 32 /* instructions read per bpf_loop step (256 bytes of stack) */
 #define WB_LOCKDOWN_BPF_WRITE_USER 17
 #define WB_LOCKDOWN_BPF_READ_KERNEL 24
 

@@ -122,16 +122,8 @@ int cmd_digest(int argc, char **argv)
 		case 'h':
 			digest_usage(stdout);
 			goto out;
-		case ':':
-			p_err("option '%s' needs a value", argv[optind - 1]);
-			digest_usage(stderr);
-			ret = 2;
-			goto out;
-		default:
-			if (optopt)
-				p_err("unknown option '-%c'", optopt);
-			else
-				p_err("unknown option '%s'", argv[optind - 1]);
+		default: /* ':' or '?' */
+			p_getopt_err(opt, argv);
 			digest_usage(stderr);
 			ret = 2;
 			goto out;

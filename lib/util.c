@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -30,6 +31,16 @@ void p_info(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+void p_getopt_err(int opt, char *const *argv)
+{
+	if (opt == ':')
+		p_err("option '%s' needs a value", argv[optind - 1]);
+	else if (optopt)
+		p_err("unknown option '-%c'", optopt);
+	else
+		p_err("unknown option '%s'", argv[optind - 1]);
 }
 
 int read_text_file(const char *path, char *buf, size_t size)

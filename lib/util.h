@@ -16,6 +16,10 @@ void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "watchbpf: ..." on stderr. */
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The error getopt_long() found (called with ":" leading the optstring):
+ * opt ':' is a missing value, anything else an unknown option. */
+void p_getopt_err(int opt, char *const *argv);
+
 /* Reads a whole small text file (e.g. under /proc or /sys) into buf,
  * NUL-terminated, trailing newline removed. Returns length or -errno. */
 int read_text_file(const char *path, char *buf, size_t size);
