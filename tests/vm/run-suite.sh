@@ -23,7 +23,7 @@ for k in $kdirs; do
 	rel=$(cat "$k/release")
 	log="$out/console-$rel.log"
 	start=$(date +%s)
-	"$here/run.sh" "$k" "$out/initramfs.cpio.gz" "$out/disk" "$log" "${VM_TIMEOUT:-600}"
+	"$here/run.sh" "$k" "$out/initramfs.cpio.gz" "$out/disk" "$log" "${VM_TIMEOUT:-1800}"
 	rc=$?
 	secs=$(( $(date +%s) - start ))
 	ok=$(grep -c '^ok - ' "$log")
