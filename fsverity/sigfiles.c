@@ -456,3 +456,20 @@ int read_pass_spec(const char *spec, char **pass, char *err, size_t errlen)
 		snprintf(err, errlen, "--pass '%s': use env:VAR or file:PATH", spec);
 	return -EINVAL;
 }
+
+int sig_loc_settle(struct sig_loc *loc, bool suffix_set)
+{
+	if (!loc->suffix[0] || strchr(loc->suffix, '/')) {
+		p_err("--suffix '%s': must be non-empty, without '/'", loc->suffix);
+		return -1;
+	}
+	if (loc->out_dir && !loc->out_dir[0]) {
+		p_err("--out: empty directory name");
+		return -1;
+	}
+	if (loc->out_dir)
+		loc->where = SIG_OUTDIR;
+	else if (suffix_set)
+		loc->where = SIG_SUFFIX;
+	return 0;
+}

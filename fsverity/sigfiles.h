@@ -23,6 +23,11 @@ struct sig_loc {
 	const char *out_dir;
 };
 
+/* Checks the --suffix and --out given (a p_err() line each) and settles
+ * where signatures are: --out wins, then a --suffix given, else the xattr.
+ * 0, or -1 for a usage error. */
+int sig_loc_settle(struct sig_loc *loc, bool suffix_set);
+
 struct file_entry {
 	char *path; /* as given, or as found by the walk */
 	char *sig_path; /* NULL for SIG_XATTR */

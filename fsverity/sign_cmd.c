@@ -540,13 +540,7 @@ int cmd_sign(int argc, char **argv)
 		ret = 2;
 		goto out;
 	}
-	if (!loc.suffix[0] || strchr(loc.suffix, '/')) {
-		p_err("--suffix '%s': must be non-empty, without '/'", loc.suffix);
-		ret = 2;
-		goto out;
-	}
-	if (loc.out_dir && !loc.out_dir[0]) {
-		p_err("--out: empty directory name");
+	if (sig_loc_settle(&loc, suffix_set)) {
 		ret = 2;
 		goto out;
 	}
@@ -555,10 +549,6 @@ int cmd_sign(int argc, char **argv)
 		ret = 2;
 		goto out;
 	}
-	if (loc.out_dir)
-		loc.where = SIG_OUTDIR;
-	else if (suffix_set)
-		loc.where = SIG_SUFFIX;
 
 	if (fsv_signer_load(key, cert, pass, &signer, err, sizeof(err))) {
 		p_err("%s", err);

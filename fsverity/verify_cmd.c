@@ -164,20 +164,10 @@ int cmd_verify(int argc, char **argv)
 		ret = 2;
 		goto out;
 	}
-	if (!loc.suffix[0] || strchr(loc.suffix, '/')) {
-		p_err("--suffix '%s': must be non-empty, without '/'", loc.suffix);
+	if (sig_loc_settle(&loc, suffix_set)) {
 		ret = 2;
 		goto out;
 	}
-	if (loc.out_dir && !loc.out_dir[0]) {
-		p_err("--out: empty directory name");
-		ret = 2;
-		goto out;
-	}
-	if (loc.out_dir)
-		loc.where = SIG_OUTDIR;
-	else if (suffix_set)
-		loc.where = SIG_SUFFIX;
 	if (fsv_verifier_load(cert, &verifier, err, sizeof(err))) {
 		p_err("%s", err);
 		ret = 1;
