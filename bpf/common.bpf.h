@@ -67,8 +67,15 @@ WB_MAP struct {
  * this, so a reload is atomic for every decision (each reads it once). */
 extern volatile __u32 active_gen;
 
+/*
+ * Hot paths (file_open, fork, exec) ask this of every task. Most tasks have
+ * no BPF local storage at all, which one load tells; the helper call costs
+ * as much again as the hook's trampoline.
+ */
 static __always_inline struct wbpf_task *task_mark(struct task_struct *task)
 {
+	if (!task->bpf_storage)
+		return NULL;
 	return bpf_task_storage_get(&task_marks, task, NULL, 0);
 }
 

@@ -269,3 +269,11 @@ int config_build(const struct wb_policy *pol, struct wb_ids *ids, int keyring,
 	}
 	return 0;
 }
+
+bool config_has_collateral(const struct wb_config *cfg)
+{
+	for (unsigned int id = 1; id < WB_MAX_LOADERS; id++)
+		if ((cfg->cfg[id].flags & WB_LC_VALID) && cfg->cfg[id].nr_collateral)
+			return true;
+	return false;
+}

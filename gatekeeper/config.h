@@ -4,6 +4,7 @@
 #ifndef WATCHBPF_CONFIG_H
 #define WATCHBPF_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
@@ -30,6 +31,9 @@ struct wb_config {
  */
 int config_build(const struct wb_policy *pol, struct wb_ids *ids, int keyring,
 		 unsigned long long mnt_ns_inum, struct wb_config *out, char *err, size_t errlen);
+
+/* Whether a loader of cfg has collateral: only then is file_open hooked. */
+bool config_has_collateral(const struct wb_config *cfg);
 
 /* The id's loader name, or NULL. */
 const char *config_loader_name(const struct wb_ids *ids, unsigned int id);

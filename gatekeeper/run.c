@@ -186,14 +186,41 @@ fail:
 	return -1;
 }
 
-/* Writes NEXT into the generation not in force and flips to it. */
+/* file_open is hooked only while a loader of the policy in force has
+ * collateral: every open() of every task pays for an attached hook. */
+static int hook_collateral(struct gatekeeper *gk, bool want, char *err, size_t len)
+{
+	struct bpf_link **link = &gk->skel->links.wb_file_open;
+
+	if (want && !*link) {
+		*link = bpf_program__attach(gk->skel->progs.wb_file_open);
+		if (!*link) {
+			snprintf(err, len, "cannot hook file_open for collateral: %s",
+				 strerror(errno));
+			return -1;
+		}
+	} else if (!want && *link) {
+		bpf_link__destroy(*link);
+		*link = NULL;
+	}
+	return 0;
+}
+
+/* Writes NEXT into the generation not in force and flips to it. The
+ * collateral hook is there before a policy that needs it is in force, and
+ * goes only after the last one that needed it has left. */
 static int put_in_force(struct gatekeeper *gk, struct loaded *next, char *err, size_t len)
 {
 	unsigned int gen = (gk->skel->bss->active_gen + 1) & 1;
+	bool collateral = config_has_collateral(next->cfg);
 
 	if (apply_generation(gk->skel, &next->pol, next->cfg, gen, err, len))
 		return -1;
+	if (collateral && hook_collateral(gk, true, err, len))
+		return -1;
 	__atomic_store_n(&gk->skel->bss->active_gen, gen, __ATOMIC_SEQ_CST);
+	if (!collateral)
+		hook_collateral(gk, false, err, len);
 	return 0;
 }
 
@@ -259,8 +286,8 @@ static void print_totals(struct gatekeeper *gk)
 static void write_status(struct gatekeeper *gk)
 {
 	struct wb_status st = {};
+	const struct bpf_object_skeleton *sk = gk->skel->skeleton;
 	struct utsname u;
-	struct bpf_program *prog;
 	size_t n = 0;
 
 	if (!gk->status_path || counters_read(bpf_map__fd(gk->skel->maps.counters), &st.totals))
@@ -274,10 +301,13 @@ static void write_status(struct gatekeeper *gk)
 	st.names = &gk->names;
 	if (!uname(&u))
 		snprintf(st.kernel, sizeof(st.kernel), "%s", u.release);
-	bpf_object__for_each_program(prog, gk->skel->obj)
-	{
-		if (n < WB_STATUS_MAX_HOOKS)
-			st.hooks[n++] = bpf_program__section_name(prog);
+	/* the hooks attached now: file_open comes and goes with collateral */
+	for (int i = 0; i < sk->prog_cnt && n < WB_STATUS_MAX_HOOKS; i++) {
+		const struct bpf_prog_skeleton *p =
+			(const void *)((const char *)sk->progs + (size_t)i * sk->prog_skel_sz);
+
+		if (*p->link)
+			st.hooks[n++] = bpf_program__section_name(*p->prog);
 	}
 	st.nr_hooks = n;
 	status_write(gk->status_path, &st);
@@ -325,6 +355,7 @@ static int start(struct gatekeeper *gk)
 		p_err("cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
+	bpf_program__set_autoattach(gk->skel->progs.wb_file_open, false); /* put_in_force */
 	if (gk->ringbuf_size && bpf_map__set_max_entries(gk->skel->maps.events, gk->ringbuf_size)) {
 		p_err("ring buffer size %u: must be a power of 2 of at least 4096",
 		      gk->ringbuf_size);

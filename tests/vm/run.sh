@@ -6,6 +6,9 @@
 # reached the scenario in 3 tries or the scenario hung.
 # Usage: run.sh KERNEL_DIR INITRAMFS DISK_DIR LOG [TIMEOUT_SECONDS]
 # WBVM_APPEND adds to the kernel command line (e.g. lsm=...).
+# WBVM_ICOUNT=1 runs the guest clock on instructions executed (1 ns each):
+# deterministic costs for benchmarks, where the wall clock of software
+# emulation swings by tens of percent.
 set -uo pipefail
 kdir=$1 initrd=$2 disk_dir=$3 log=$4 timeout=${5:-300}
 work=$(mktemp -d)
@@ -24,12 +27,18 @@ mkfs.ext4 -q -F -b 4096 -O verity -L wbtest -d "$disk_dir" "$work/disk.img" "${s
 	{ echo "run.sh: mkfs.ext4 failed" >&2; exit 125; }
 
 qemu=${QEMU:-qemu-system-x86_64}
+accel=(-accel tcg)
+append="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 wbvm.timeout=$timeout ${WBVM_APPEND:-}"
+if [ "${WBVM_ICOUNT:-0}" = 1 ]; then
+	accel+=(-icount shift=0,sleep=off)
+	append+=" wbvm.icount=1"
+fi
 for try in 1 2 3; do
 	: >"$log"
 	timeout -s KILL $((timeout + 60)) "$qemu" -nodefaults -no-reboot -nographic \
-		-machine q35 -cpu max -smp 2 -m 1536 -accel tcg \
+		-machine q35 -cpu max -smp 2 -m 1536 "${accel[@]}" \
 		-kernel "$kdir/vmlinuz" -initrd "$work/initrd" \
-		-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 wbvm.timeout=$timeout ${WBVM_APPEND:-}" \
+		-append "$append" \
 		-drive "file=$work/disk.img,format=raw,if=virtio" \
 		-serial "file:$log" -monitor none </dev/null >"$work/qemu.out" 2>&1
 	qrc=$?

@@ -53,3 +53,42 @@ expect_line "log: taint" "process: alice pid: [0-9]+ pod: host op: open action: 
 expect_line "log: tainted loads denied" "process: alice pid: [0-9]+ pod: host op: map_create .*action: Denied reason: tainted loader: alice$" $L
 expect_no_line "log: no taint for verified collateral" "Tainted reason: collateral:/mnt/coll/(good|signed).o" $L
 expect_line "log: killed" "process: bob pid: [0-9]+ pod: host op: load type: kprobe name: probe action: Denied,Killed reason: prog-type loader: bob$" $L
+
+# file_open is hooked only while a loader of the policy in force has
+# collateral: a reload adds the hook and takes it away again.
+cat >/tmp/nocoll.yaml <<EOT
+name: nocoll
+loaders:
+  - name: alice
+    exec:
+      digest: $ad
+EOT
+hooks_now() { # the status file is rewritten every second
+	sleep 2
+	watchbpf status --file /tmp/coll-st.json >/tmp/coll-st.txt
+}
+reload_to() {
+	cp "$1" /tmp/live.yaml
+	: >/tmp/wb.err
+	kill -HUP $WB_PID
+	i=0
+	while ! grep -q "reloaded: enforcing policy $2" /tmp/wb.err && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	expect_line "reload to policy $2" "reloaded: enforcing policy $2" /tmp/wb.err
+}
+cp /tmp/nocoll.yaml /tmp/live.yaml
+start_gatekeeper --enforce /tmp/live.yaml --status-file /tmp/coll-st.json ||
+	fail "gatekeeper starts (no collateral)" "$(cat /tmp/wb.err)"
+hooks_now
+expect_line "status lists the hooks attached" '^hooks +\[.*"lsm/bpf".*\]$' /tmp/coll-st.txt
+expect_no_line "no loader has collateral: file_open is not hooked" 'file_open' /tmp/coll-st.txt
+expect_ok "without collateral, alice opening anything keeps loading" $B/alice open /mnt/coll/bad.o
+reload_to /tmp/coll.yaml collateral
+hooks_now
+expect_line "collateral in force: file_open is hooked" '^hooks +\[.*"lsm.s/file_open".*\]$' /tmp/coll-st.txt
+$B/alice open /mnt/coll/bad.o >/tmp/taint2.out 2>&1
+expect_line "collateral added by reload taints" '^alice: prog_load: Operation not permitted$' /tmp/taint2.out
+reload_to /tmp/nocoll.yaml nocoll
+hooks_now
+expect_no_line "collateral gone: file_open is unhooked" 'file_open' /tmp/coll-st.txt
+expect_ok "and unverified files no longer taint" $B/alice open /mnt/coll/bad.o
+stop_gatekeeper || fail "collateral reloads: gatekeeper stops cleanly"
