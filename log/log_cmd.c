@@ -37,12 +37,7 @@ static void log_usage(FILE *f)
 /* getopt_long()'s error for the option just read, then usage; returns 2. */
 static int bad_option(char **argv, int opt)
 {
-	if (opt == ':')
-		p_err("option '%s' needs a value", argv[optind - 1]);
-	else if (optopt)
-		p_err("unknown option '-%c'", optopt);
-	else
-		p_err("unknown option '%s'", argv[optind - 1]);
+	p_getopt_err(opt, argv);
 	log_usage(stderr);
 	return 2;
 }

@@ -342,6 +342,17 @@ static int open_file(struct wb_writer *w, int *fdp, char *err, size_t errlen)
 	return 0;
 }
 
+/* What writer_open() allocated, but the file: its caller closes that. */
+static void writer_free(struct wb_writer *w)
+{
+	key_free(&w->key);
+	hasher_free(&w->hasher);
+	free(w->path);
+	free(w->policy);
+	free(w->policy_version);
+	free(w);
+}
+
 int writer_open(struct wb_writer **wp, const struct writer_opts *o, char *err, size_t errlen)
 {
 	struct wb_writer *w = calloc(1, sizeof(*w));
@@ -395,12 +406,7 @@ int writer_open(struct wb_writer **wp, const struct writer_opts *o, char *err, s
 fail:
 	if (w->fd >= 0)
 		close(w->fd);
-	key_free(&w->key);
-	hasher_free(&w->hasher);
-	free(w->path);
-	free(w->policy);
-	free(w->policy_version);
-	free(w);
+	writer_free(w);
 	return ret;
 }
 
@@ -530,12 +536,7 @@ int writer_close(struct wb_writer *w)
 	err = finish_file(w);
 	if (close(w->fd) && !err)
 		err = -errno;
-	key_free(&w->key);
-	hasher_free(&w->hasher);
-	free(w->path);
-	free(w->policy);
-	free(w->policy_version);
-	free(w);
+	writer_free(w);
 	return err;
 }
 

@@ -19,8 +19,9 @@ loaders:
       - path: /usr/lib/alice/
         signed: false
 EOT
+open_cost() { $B/benchops open 50000 /tmp/f; }
 measure() {
-	echo "$($B/benchops open 50000 /tmp/f) $($B/benchops forkexec 600 /bin/true)" \
+	echo "$(open_cost) $($B/benchops forkexec 600 /bin/true)" \
 		"$($B/alice timeload 100000 3 | tail -n 1)"
 }
 measure >/dev/null # warm-up: caches, page tables, the first exec of each binary
@@ -37,7 +38,7 @@ for round in 1 2 3; do
 	measure >>/tmp/with
 	stop_gatekeeper
 	bpftool prog loadall /mnt/bpf/empty_file_open.bpf.o /sys/fs/bpf/empty autoattach || exit 1
-	$B/benchops open 50000 /tmp/f >>/tmp/empty
+	open_cost >>/tmp/empty
 	rm -rf /sys/fs/bpf/empty
 done
 measure >>/tmp/without

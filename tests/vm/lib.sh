@@ -60,6 +60,21 @@ start_gatekeeper() {
 	return 1
 }
 
+# reload_gatekeeper POLICY CHECK: SIGHUP, and the check CHECK that a new
+# "reloaded: enforcing policy POLICY" line comes within 5 s
+reload_gatekeeper() {
+	local before
+	before=$(grep -c "reloaded: enforcing policy $1" /tmp/wb.err)
+	kill -HUP $WB_PID
+	i=0
+	while [ "$(grep -c "reloaded: enforcing policy $1" /tmp/wb.err)" = "$before" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ "$(grep -c "reloaded: enforcing policy $1" /tmp/wb.err)" != "$before" ]; then pass "$2"
+	else fail "$2" "no reload of policy $1 within 5 s" "$(tail -n 3 /tmp/wb.err)"; fi
+}
+
 # stop_gatekeeper: SIGINT, and the exit status of watchbpf
 stop_gatekeeper() {
 	kill -INT $WB_PID

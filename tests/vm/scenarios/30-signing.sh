@@ -42,10 +42,7 @@ expect_ok "bob still approved after a failed reload" $S/bob
 
 # SIGHUP with the CI certificate replaced: bob is revoked for new execs
 sed 's|/mnt/keys/ci.pem|/mnt/keys/other.pem|' /tmp/signed.good >/tmp/signed.yaml
-kill -HUP $WB_PID
-i=0
-while ! grep -q 'reloaded: enforcing policy signed' /tmp/wb.err && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-expect_line "SIGHUP reloads the policy" 'reloaded: enforcing policy signed' /tmp/wb.err
+reload_gatekeeper signed "SIGHUP reloads the policy"
 expect_eperm "bob is revoked once the CI cert is gone" $S/bob
 expect_eperm "a file signed by the new key but at no loader's path is denied" $S/bob-untrusted
 

@@ -69,11 +69,7 @@ hooks_now() { # the status file is rewritten every second
 }
 reload_to() {
 	cp "$1" /tmp/live.yaml
-	: >/tmp/wb.err
-	kill -HUP $WB_PID
-	i=0
-	while ! grep -q "reloaded: enforcing policy $2" /tmp/wb.err && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	expect_line "reload to policy $2" "reloaded: enforcing policy $2" /tmp/wb.err
+	reload_gatekeeper "$2" "reload to policy $2"
 }
 cp /tmp/nocoll.yaml /tmp/live.yaml
 start_gatekeeper --enforce /tmp/live.yaml --status-file /tmp/coll-st.json ||
