@@ -266,4 +266,32 @@ static __always_inline int first_match(const struct wbpf_glob *globs, __u32 n,
 	return -1;
 }
 
+#define WB_NO_RULE 0xff
+
+/* The access the first of a loader's map rules matching NAME grants, or
+ * WB_NO_RULE (none, and the log says why: no rule, or no name). */
+static __always_inline __u8 map_rule_access(struct wbpf_loader_cfg *c, const char *s)
+{
+	struct wbpf_name name;
+	int i;
+
+	wb_name_prepare(&name, s);
+	i = first_match(c->maps, c->nr_maps, &name);
+
+	return i >= 0 && i < WB_MAX_MAP_RULES ? c->maps[i].access : WB_NO_RULE;
+}
+
+/* Why a map with access A (map_rule_access) is refused to a writer or
+ * (WRITE false) a reader, or WB_R_NONE. */
+static __always_inline __u8 map_refusal(__u8 a, const char *name, bool write)
+{
+	if (a == WB_NO_RULE)
+		return name[0] ? WB_R_MAP_NONE : WB_R_MAP_UNNAMED;
+	if (a == WBPF_ACCESS_NONE)
+		return WB_R_MAP_NONE;
+	if (a == WBPF_ACCESS_RO && write)
+		return WB_R_MAP_RO;
+	return WB_R_NONE;
+}
+
 #endif

@@ -3,19 +3,19 @@
  * Maps: where a map fd is made (create, GET_FD_BY_ID, OBJ_GET of a pin), a
  * loader with map rules gets what its rule for the map's name grants:
  * rw, ro (a read-only fd: the kernel then refuses updates through it), or
- * none. So a bug in Alice cannot break Bob's maps.
+ * none. So a bug in Alice cannot break Bob's maps. A map no rule names
+ * is refused, unless it is a feature probe's (bpf/probe.bpf.h).
  */
-#include "bpf/common.bpf.h"
+#include "bpf/probe.bpf.h"
 
-static __always_inline __u8 access_of(struct wbpf_loader_cfg *c, const char *s)
+/* A feature probe's map: one element of an array, nothing else to it
+ * (libbpf's libbpf_global, libbpf_mmap, libbpf_det_bind; cilium/ebpf's
+ * feature_test, .test and its unnamed memlock probe). A fresh, private
+ * map that holds nothing of anyone's. */
+static __always_inline bool probe_map_shape(struct bpf_map *map)
 {
-	struct wbpf_name name;
-	int i;
-
-	wb_name_prepare(&name, s);
-	i = first_match(c->maps, c->nr_maps, &name);
-
-	return i >= 0 && i < WB_MAX_MAP_RULES ? c->maps[i].access : WBPF_ACCESS_NONE;
+	return map->map_type == BPF_MAP_TYPE_ARRAY && map->max_entries == 1 &&
+	       map->key_size == 4 && map->value_size <= 64 && !(map->map_flags & ~WB_MAP_F_PROBE);
 }
 
 SEC("lsm/bpf_map")
@@ -40,11 +40,16 @@ int BPF_PROG(wb_map_fd, struct bpf_map *map, fmode_t fmode)
 		op = WB_OP_MAP_FD;
 	bpf_probe_read_kernel_str(name, sizeof(name), map->name);
 	if (c->flags & WB_LC_HAS_MAPS) {
-		access = access_of(c, name);
-		if (access == WBPF_ACCESS_NONE)
-			reason = WB_R_MAP_NONE;
-		else if (access == WBPF_ACCESS_RO && (fmode & WB_FMODE_WRITE))
-			reason = WB_R_MAP_RO;
+		access = map_rule_access(c, name);
+		if (access == WB_NO_RULE && op == BPF_MAP_CREATE && !tainted(t) &&
+		    probe_map_shape(map)) {
+			__u64 key = (__u64)map;
+
+			bpf_map_update_elem(&probe_maps, &key, &t->loader_id, BPF_ANY);
+			count_probe(BPF_MAP_CREATE, t->loader_id);
+			return 0;
+		}
+		reason = map_refusal(access, name, fmode & WB_FMODE_WRITE);
 	}
 	if (reason)
 		flags = enforce(loader_audits(&l), c->flags & WB_LC_KILL, &ret);

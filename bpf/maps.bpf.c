@@ -2,7 +2,9 @@
 /* The one definition of the maps and globals every program shares. */
 #define WB_DEFINE_MAPS
 #include "bpf/common.bpf.h"
+#include "bpf/probe.bpf.h"
 
 volatile __u32 active_gen;
+volatile __u64 probe_seq;
 
 char LICENSE[] SEC("license") = "GPL";

@@ -6,21 +6,11 @@
  * calls, found by scanning every instruction. Its code may be generated at
  * run time: only what it is, never its bytes, matters.
  */
-#include "bpf/common.bpf.h"
+#include "bpf/probe.bpf.h"
 
-#define WB_CALL 0x85 /* BPF_JMP | BPF_CALL: uapi defines, not in BTF */
 #define WB_SCAN_CHUNK 32 /* instructions read per bpf_loop step (256 bytes of stack) */
 #define WB_LOCKDOWN_BPF_WRITE_USER 17
 #define WB_LOCKDOWN_BPF_READ_KERNEL 24
-
-/* Which loader loaded a program, so others can be kept from its fds. Keyed
- * by prog->aux, which survives the verifier's reallocations of prog. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, __u32);
-} prog_owner SEC(".maps");
 
 /* union bpf_attr of kernels with signed programs (6.18+): CO-RE tells
  * whether the field exists. */
@@ -130,6 +120,7 @@ static __always_inline __u8 judge(struct bpf_prog *prog, union bpf_attr *attr,
 SEC("lsm/bpf_prog_load")
 int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct bpf_token *token)
 {
+	struct wbpf_prog_owner owner = {};
 	struct loader_ctx l;
 	struct wbpf_task *t;
 	char name[WB_NAME_LEN] = {};
@@ -144,15 +135,20 @@ int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct b
 		return 0; /* the daemon, or not a loader: judged by the bpf hook */
 	t = l.t;
 	c = l.c;
+	aux = (__u64)prog->aux;
+	owner.loader_id = t->loader_id;
 
 	bpf_probe_read_kernel_str(name, sizeof(name), attr->prog_name);
 	reason = judge(prog, attr, c, name, &detail);
+	if (reason && !tainted(t) && probe_door(prog, &l, reason, &owner.flags, &owner.seq)) {
+		bpf_map_update_elem(&prog_owner, &aux, &owner, BPF_ANY);
+		count_probe(BPF_PROG_LOAD, t->loader_id);
+		return 0;
+	}
 	if (reason)
 		flags = enforce(loader_audits(&l), c->flags & WB_LC_KILL, &ret);
-	if (!ret) {
-		aux = (__u64)prog->aux;
-		bpf_map_update_elem(&prog_owner, &aux, &t->loader_id, BPF_ANY);
-	}
+	if (!ret)
+		bpf_map_update_elem(&prog_owner, &aux, &owner, BPF_ANY);
 
 	e = event_start(BPF_PROG_LOAD, reason ? WB_ACT_DENIED : WB_ACT_APPROVED, reason,
 			t->loader_id, flags);
@@ -167,17 +163,19 @@ int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct b
 	return ret;
 }
 
-/* A new fd of a program: a loader gets none of another loader's programs. */
+/* A new fd of a program: a loader gets none of another loader's programs,
+ * and none of a probe but at its load. */
 SEC("lsm/bpf_prog")
 int BPF_PROG(wb_prog_fd, struct bpf_prog *prog)
 {
+	struct wbpf_prog_owner *owner;
 	struct loader_ctx l;
 	struct wbpf_task *t;
 	struct wbpf_loader_cfg *c;
 	struct wbpf_event *e;
 	__u8 reason = WB_R_NONE, flags = 0;
 	__u64 aux = (__u64)prog->aux;
-	__u32 op, *owner;
+	__u32 op;
 	int ret = 0;
 
 	if (!current_loader(&l))
@@ -185,12 +183,14 @@ int BPF_PROG(wb_prog_fd, struct bpf_prog *prog)
 	t = l.t;
 	c = l.c;
 	owner = bpf_map_lookup_elem(&prog_owner, &aux);
-	if (owner && *owner != t->loader_id) {
+	if (owner && owner->loader_id != t->loader_id)
 		reason = WB_R_PROG_OWNER;
-		flags = enforce(loader_audits(&l), c->flags & WB_LC_KILL, &ret);
-	} else if (t->cur_cmd != BPF_PROG_GET_FD_BY_ID) {
+	else if (owner && (owner->flags & WB_PO_PROBE) && t->cur_cmd != BPF_PROG_LOAD)
+		reason = WB_R_PROBE_FD;
+	else if (t->cur_cmd != BPF_PROG_GET_FD_BY_ID)
 		return 0; /* its own program (e.g. at load): nothing to log */
-	}
+	if (reason)
+		flags = enforce(loader_audits(&l), c->flags & WB_LC_KILL, &ret);
 	op = t->cur_cmd;
 	if (op != BPF_PROG_GET_FD_BY_ID && op != BPF_OBJ_GET)
 		op = WB_OP_PROG_FD;

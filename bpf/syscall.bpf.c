@@ -4,7 +4,7 @@
  * judged by the object hooks), everyone else gets the policy's default:
  * deny, allow, or restrict to the initial mount namespace, minus "block".
  */
-#include "bpf/common.bpf.h"
+#include "bpf/probe.bpf.h"
 
 /* The kernel's map file operations: a file with these is a map. */
 extern const void bpf_map_fops __ksym;
@@ -69,17 +69,6 @@ static __always_inline bool judged_by_object(int cmd)
 	       cmd == BPF_PROG_GET_FD_BY_ID;
 }
 
-static __always_inline __u8 map_access(struct wbpf_loader_cfg *c, const char *s)
-{
-	struct wbpf_name name;
-	int i;
-
-	wb_name_prepare(&name, s);
-	i = first_match(c->maps, c->nr_maps, &name);
-
-	return i >= 0 && i < WB_MAX_MAP_RULES ? c->maps[i].access : WBPF_ACCESS_NONE;
-}
-
 static __always_inline int loader_bpf(int cmd, union bpf_attr *attr, struct wbpf_task *t,
 				      struct wbpf_loader_cfg *c, struct wbpf_defaults *d)
 {
@@ -96,6 +85,11 @@ static __always_inline int loader_bpf(int cmd, union bpf_attr *attr, struct wbpf
 		reason = WB_R_TAINTED;
 	} else if (judged_by_object(cmd)) {
 		return 0;
+	} else if (attaches(cmd, attr) && holds_probe()) {
+		/* a probe must not be attached: none of its process's attaches
+		 * goes through while it holds one (bpf/probe.bpf.h) */
+		action = WB_ACT_DENIED;
+		reason = WB_R_PROBE_HELD;
 	} else if (writes_map(cmd)) {
 		int fd = cmd >= BPF_MAP_LOOKUP_BATCH && cmd <= BPF_MAP_DELETE_BATCH ?
 				 BPF_CORE_READ(attr, batch.map_fd) :
@@ -105,18 +99,10 @@ static __always_inline int loader_bpf(int cmd, union bpf_attr *attr, struct wbpf
 		map = map_of_fd(fd);
 		if (map)
 			bpf_probe_read_kernel_str(name, sizeof(name), map->name);
-		if (map && (c->flags & WB_LC_HAS_MAPS)) {
-			switch (map_access(c, name)) {
-			case WBPF_ACCESS_NONE:
-				action = WB_ACT_DENIED;
-				reason = WB_R_MAP_NONE;
-				break;
-			case WBPF_ACCESS_RO:
-				action = WB_ACT_DENIED;
-				reason = WB_R_MAP_RO;
-				break;
-			}
-		}
+		if (map && (c->flags & WB_LC_HAS_MAPS))
+			reason = map_refusal(map_rule_access(c, name), name, true);
+		if (reason)
+			action = WB_ACT_DENIED;
 	}
 	if (action != WB_ACT_APPROVED)
 		flags = enforce(audit, c->flags & WB_LC_KILL, &ret);

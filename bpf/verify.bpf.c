@@ -16,6 +16,7 @@
  * cannot resolve the same kfunc extern from two objects.
  */
 #include "bpf/verity.bpf.h"
+#include "bpf/probe.bpf.h"
 
 /* Checks what a loader found by digest asks for besides the digest. */
 static __always_inline int check_extras(struct linux_binprm *bprm, struct wbpf_loader_cfg *c,
@@ -181,6 +182,7 @@ int BPF_PROG(wb_task_alloc, struct task_struct *task, unsigned long clone_flags)
 	child->loader_id = parent->loader_id;
 	child->daemon = parent->daemon;
 	child->tainted = parent->tainted;
+	probe_inherit(child, clone_flags);
 	return 0;
 }
 

@@ -20,18 +20,23 @@
 #define WB_MAX_COLLATERAL 4
 #define WB_MAX_SIGNED_LOADERS 32
 #define WB_HELPER_WORDS 4 /* helper ids 0..255 */
+#define WB_PROBE_MAX_INSNS 16 /* a feature probe: libbpf's are 6, bpftrace's 13 */
+#define WB_PROBE_SLOTS 4 /* guarded probes a process may hold at once */
 
 /* op: a bpf() command number (enum bpf_cmd), or one of these */
 #define WB_OP_EXEC 0xffff
 #define WB_OP_OPEN 0xfffe
 #define WB_OP_MAP_FD 0xfffd /* a map fd outside any bpf() command we saw */
 #define WB_OP_PROG_FD 0xfffc /* likewise for a program fd */
+#define WB_OP_PERF_IOCTL 0xfffb /* an ioctl of a perf event (attaches programs) */
+#define WB_OP_FD_RECEIVE 0xfffa /* an fd passed in (SCM_RIGHTS, pidfd_getfd) */
 
 enum wbpf_action {
 	WB_ACT_APPROVED = 1,
 	WB_ACT_DENIED_TASK, /* "BPFDenied": the task may not use bpf() at all */
 	WB_ACT_DENIED, /* "Denied": a loader's rule refused this operation */
 	WB_ACT_TAINTED, /* a loader opened unverified collateral */
+	WB_ACT_PROBE, /* a loader's feature probe let through: counted, not logged */
 };
 
 enum wbpf_reason {
@@ -59,6 +64,9 @@ enum wbpf_reason {
 	WB_R_NOT_VERITY, /* collateral without fs-verity */
 	WB_R_NO_KEYRING, /* signatures wanted, no trusted keyring */
 	WB_R_SIG_TOO_LARGE,
+	WB_R_MAP_UNNAMED, /* a loader with map rules: the map has no name */
+	WB_R_PROBE_HELD, /* attach while the process holds a feature probe */
+	WB_R_PROBE_FD, /* an fd of a feature probe, other than at its load */
 };
 
 /* event flags */
@@ -77,6 +85,22 @@ struct wbpf_task {
 	__u8 daemon; /* watchbpf itself: never denied */
 	__u8 tainted; /* opened unverified collateral: no longer trusted */
 	__u32 cur_cmd; /* the bpf() command in progress, for the log */
+	/* Feature probes this process holds that must not be attached
+	 * (bpf/probe.bpf.h); kept on the thread group leader's mark. A slot
+	 * is live while prog_owner still has its aux with the same seq. */
+	struct {
+		__u64 aux;
+		__u64 seq;
+	} probes[WB_PROBE_SLOTS];
+};
+
+/* prog_owner: who loaded a program, and whether it came in as a probe */
+#define WB_PO_PROBE (1U << 0) /* let through as a feature probe */
+#define WB_PO_GUARDED (1U << 1) /* ... of a type that attaches through bpf() or perf */
+struct wbpf_prog_owner {
+	__u32 loader_id;
+	__u32 flags;
+	__u64 seq;
 };
 
 /* Key of the digest -> loader map; the digest part is laid out as struct
@@ -187,14 +211,16 @@ struct wbpf_event {
 #define WB_OBJ_MAP 2
 
 /* Per-CPU counters; never lost, unlike events. Decisions by op and
- * action: ops 0..63 are bpf commands, then exec, open, map fd, prog fd. */
-#define WB_NR_ACTIONS 5
-#define WB_NR_OPS 68
+ * action: ops 0..63 are bpf commands, then exec, open, map fd, prog fd,
+ * perf ioctl, fd receive. */
+#define WB_NR_ACTIONS 6
+#define WB_NR_OPS 70
 struct wbpf_counters {
 	__u64 decisions[WB_NR_OPS][WB_NR_ACTIONS];
 	__u64 audited;
 	__u64 killed;
 	__u64 events_dropped;
+	__u64 probes[WB_MAX_LOADERS]; /* feature probes let through, per loader */
 };
 
 static inline unsigned int wb_op_index(unsigned int op)
@@ -207,7 +233,11 @@ static inline unsigned int wb_op_index(unsigned int op)
 		return 65;
 	if (op == WB_OP_MAP_FD)
 		return 66;
-	return 67;
+	if (op == WB_OP_PROG_FD)
+		return 67;
+	if (op == WB_OP_PERF_IOCTL)
+		return 68;
+	return 69;
 }
 
 #endif

@@ -32,6 +32,9 @@ static const char *const reasons[] = {
 	[WB_R_NOT_VERITY] = "not-verity",
 	[WB_R_NO_KEYRING] = "no-keyring",
 	[WB_R_SIG_TOO_LARGE] = "signature-too-large",
+	[WB_R_MAP_UNNAMED] = "map:unnamed",
+	[WB_R_PROBE_HELD] = "probe-held",
+	[WB_R_PROBE_FD] = "probe-fd",
 };
 
 const char *event_loader(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx)

@@ -56,6 +56,7 @@ static const char *rule_field(const struct wbpf_event *e)
 		return "programs.signed";
 	case WB_R_MAP_NONE:
 	case WB_R_MAP_RO:
+	case WB_R_MAP_UNNAMED:
 		return "maps";
 	case WB_R_TAINTED:
 	case WB_R_NOT_VERITY:

@@ -92,6 +92,10 @@ const char *op_name(const struct wb_names *n, unsigned int op, char *buf, size_t
 		return "map_fd";
 	if (op == WB_OP_PROG_FD)
 		return "prog_fd";
+	if (op == WB_OP_PERF_IOCTL)
+		return "perf_ioctl";
+	if (op == WB_OP_FD_RECEIVE)
+		return "fd_receive";
 	if (op < WB_MAX_CMDS && n->cmd[op])
 		return n->cmd[op];
 	snprintf(buf, len, "cmd_%u", op);

@@ -54,6 +54,7 @@ struct gatekeeper {
 	uint64_t next_id; /* decision ids, from 1 */
 	uint64_t logged; /* decision records written */
 	uint64_t drops_told; /* events_dropped already reported */
+	uint64_t probes_told[WB_MAX_LOADERS]; /* feature probes already reported */
 	uint64_t stdout_seq; /* the JSON stdout's own chain position */
 	/* what records name the policy by: ours, so a reload cannot leave
 	 * them pointing into the policy it freed */
@@ -126,6 +127,19 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* A record of the daemon's own (op "-"): drops, probe counts. */
+static void daemon_record(struct gatekeeper *gk, struct wb_record *r, const char *action)
+{
+	r->time_ns = wb_realtime_ns();
+	r->host = gk->origin.host;
+	r->boot_id = gk->origin.boot_id;
+	r->policy = gk->origin.policy;
+	r->policy_version = gk->origin.policy_version;
+	r->op = "-";
+	r->action = action;
+	r->insn_cnt = r->map_id = -1;
+}
+
 /* Reports events the ring buffer had no room for, as soon as the kernel's
  * counters show them: logged + reported = decisions, always. */
 static void report_drops(struct gatekeeper *gk)
@@ -136,17 +150,31 @@ static void report_drops(struct gatekeeper *gk)
 	if (counters_read(bpf_map__fd(gk->skel->maps.counters), &t) ||
 	    t.events_dropped == gk->drops_told)
 		return;
-	r.time_ns = wb_realtime_ns();
-	r.host = gk->origin.host;
-	r.boot_id = gk->origin.boot_id;
-	r.policy = gk->origin.policy;
-	r.policy_version = gk->origin.policy_version;
-	r.op = "-";
-	r.action = "EventsDropped";
+	daemon_record(gk, &r, "EventsDropped");
 	r.count = t.events_dropped - gk->drops_told;
-	r.insn_cnt = r.map_id = -1;
 	gk->drops_told = t.events_dropped;
 	emit_record(gk, &r);
+}
+
+/* Feature probes let through are not logged one by one: once a second at
+ * most, one record per loader says how many came since the last. */
+static void report_probes(struct gatekeeper *gk)
+{
+	struct wb_totals t;
+
+	if (counters_read(bpf_map__fd(gk->skel->maps.counters), &t))
+		return;
+	for (unsigned int id = 1; id < WB_MAX_LOADERS; id++) {
+		struct wb_record r = {};
+
+		if (t.probes[id] == gk->probes_told[id])
+			continue;
+		daemon_record(gk, &r, "ProbesApproved");
+		r.loader = config_loader_name(&gk->ids, id);
+		r.count = t.probes[id] - gk->probes_told[id];
+		gk->probes_told[id] = t.probes[id];
+		emit_record(gk, &r);
+	}
 }
 
 static void loaded_free(struct loaded *l)
@@ -277,9 +305,11 @@ static void print_totals(struct gatekeeper *gk)
 		return;
 	denied = t.by_action[WB_ACT_DENIED_TASK];
 	denied += t.by_action[WB_ACT_DENIED] + t.by_action[WB_ACT_TAINTED];
-	p_info("detached: %llu approved, %llu denied, %llu events dropped; %llu records logged",
+	p_info("detached: %llu approved, %llu denied, %llu events dropped; %llu records logged; "
+	       "%llu feature probes",
 	       (unsigned long long)t.by_action[WB_ACT_APPROVED], denied,
-	       (unsigned long long)t.events_dropped, (unsigned long long)gk->logged);
+	       (unsigned long long)t.events_dropped, (unsigned long long)gk->logged,
+	       (unsigned long long)t.by_action[WB_ACT_PROBE]);
 }
 
 /* What `watchbpf status` reads: written whole, then renamed into place. */
@@ -518,11 +548,13 @@ int cmd_run(int argc, char **argv)
 			writer_tick(gk.log, wb_monotonic_ns());
 		if (time(NULL) != last_status) {
 			last_status = time(NULL);
+			report_probes(&gk);
 			write_status(&gk);
 		}
 	}
 	ring_buffer__consume(gk.rb);
 	report_drops(&gk);
+	report_probes(&gk);
 	write_status(&gk);
 	print_totals(&gk);
 	ret = 0;

@@ -20,6 +20,7 @@ static const char *const action_names[WB_NR_ACTIONS] = {
 	[WB_ACT_DENIED_TASK] = "BPFDenied",
 	[WB_ACT_DENIED] = "Denied",
 	[WB_ACT_TAINTED] = "Tainted",
+	[WB_ACT_PROBE] = "Probe",
 };
 
 int counters_read(int map_fd, struct wb_totals *t)
@@ -50,6 +51,8 @@ int counters_read(int map_fd, struct wb_totals *t)
 		t->audited += c[i].audited;
 		t->killed += c[i].killed;
 		t->events_dropped += c[i].events_dropped;
+		for (int id = 0; id < WB_MAX_LOADERS; id++)
+			t->probes[id] += c[i].probes[id];
 	}
 out:
 	free(c);
@@ -59,10 +62,13 @@ out:
 /* The op of counter row i, as the log names it. */
 static const char *op_of_index(const struct wb_names *n, int i, char *buf, size_t len)
 {
-	static const unsigned int special[] = { WB_OP_EXEC, WB_OP_OPEN, WB_OP_MAP_FD,
-						WB_OP_PROG_FD };
+	static const unsigned int special[WB_NR_OPS - 64] = {
+		WB_OP_EXEC, WB_OP_OPEN, WB_OP_MAP_FD, WB_OP_PROG_FD, WB_OP_PERF_IOCTL, WB_OP_FD_RECEIVE
+	};
 
-	return op_name(n, i < 64 ? (unsigned int)i : special[(i - 64) & 3], buf, len);
+	if (i >= 64 && i - 64 < (int)ARRAY_SIZE(special))
+		return op_name(n, special[i - 64], buf, len);
+	return op_name(n, (unsigned int)i, buf, len);
 }
 
 int status_write(const char *path, const struct wb_status *st)

@@ -18,6 +18,7 @@ struct wb_totals {
 	uint64_t decisions[WB_NR_OPS][WB_NR_ACTIONS];
 	uint64_t by_action[WB_NR_ACTIONS];
 	uint64_t total, audited, killed, events_dropped;
+	uint64_t probes[WB_MAX_LOADERS]; /* feature probes let through, per loader */
 };
 
 /* 0, or -errno. */

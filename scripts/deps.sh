@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/apt-mirror.sh"
 
 BACKPORTS_PKGS="libbpf-dev bpftool qemu-system-x86 libelf-dev"
-PKGS="make gcc clang-19 llvm-19 pkg-config libyaml-dev libssl-dev zlib1g-dev
+PKGS="libbpf-tools make gcc clang-19 llvm-19 pkg-config libyaml-dev libssl-dev zlib1g-dev
       libkeyutils-dev keyutils fsverity busybox-static cpio e2fsprogs xz-utils
       openssl python3"
 LIST=/etc/apt/sources.list.d/watchbpf-backports.sources

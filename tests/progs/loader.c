@@ -23,15 +23,29 @@
  *   rename NAME       prctl(PR_SET_NAME, NAME), then the default
  *   execfd PATH ARGS  execveat() of an fd of PATH
  *   timeload N REPS   median ns to load an N-instruction XDP program
+ *   probe TYPE EAT WHAT  a feature probe as libbpf makes them (r0 = 0; exit)
+ *                     of TYPE and attach type EAT (a number), then WHAT:
+ *                     hold, cgattach, cglink, perflink, perf, send, fork,
+ *                     xdp (attach a real XDP program to lo while holding
+ *                     the probe, and again after closing it), pin PATH
+ *   probemap KIND     libbpf's global-data probe: a socket filter storing
+ *                     into a map; KIND probe (an array of one element, as
+ *                     libbpf's) or rule (alice_map, which a rule grants)
+ *   probehelper ID    a 2-instruction socket filter calling helper ID
+ *   probebig          an inert socket filter of 17 instructions
+ *   unnamed           create a map without a name
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/perf_event.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -70,12 +84,14 @@ static int report(const char *op, int ret)
 #define CALL(id) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, id)
 #define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
-static int load(int type, const char *name, const struct bpf_insn *insns, unsigned int n)
+static int load_eat(int type, int eat, const char *name, const struct bpf_insn *insns,
+		    unsigned int n)
 {
 	union bpf_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = type;
+	attr.expected_attach_type = eat;
 	attr.insns = (unsigned long)insns;
 	attr.insn_cnt = n;
 	attr.license = (unsigned long)"GPL";
@@ -83,7 +99,12 @@ static int load(int type, const char *name, const struct bpf_insn *insns, unsign
 	return sys_bpf(BPF_PROG_LOAD, &attr);
 }
 
-static int create_map(int type, const char *name, unsigned int vsize)
+static int load(int type, const char *name, const struct bpf_insn *insns, unsigned int n)
+{
+	return load_eat(type, 0, name, insns, n);
+}
+
+static int create_map_n(int type, const char *name, unsigned int vsize, unsigned int entries)
 {
 	union bpf_attr attr;
 
@@ -91,9 +112,14 @@ static int create_map(int type, const char *name, unsigned int vsize)
 	attr.map_type = type;
 	attr.key_size = 4;
 	attr.value_size = vsize;
-	attr.max_entries = 16;
+	attr.max_entries = entries;
 	strncpy(attr.map_name, name, sizeof(attr.map_name) - 1);
 	return sys_bpf(BPF_MAP_CREATE, &attr);
+}
+
+static int create_map(int type, const char *name, unsigned int vsize)
+{
+	return create_map_n(type, name, vsize, 16);
 }
 
 static int obj_get(const char *path, unsigned int flags)
@@ -144,6 +170,10 @@ static int prog_type(const char *s)
 		{ "sched_cls", BPF_PROG_TYPE_SCHED_CLS },
 		{ "tracepoint", BPF_PROG_TYPE_TRACEPOINT },
 		{ "xdp", BPF_PROG_TYPE_XDP },
+		{ "cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB },
+		{ "cgroup_sock", BPF_PROG_TYPE_CGROUP_SOCK },
+		{ "raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT },
+		{ "sk_reuseport", BPF_PROG_TYPE_SK_REUSEPORT },
 	};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -154,15 +184,17 @@ static int prog_type(const char *s)
 }
 
 /* r1..r3 = 0, call ID (if any), r0 = 0, exit: the verifier never sees a
- * call we deny, so its arguments need not make sense. */
+ * call we deny, so its arguments need not make sense. Never fewer than 24
+ * instructions: more than a feature probe has, so the probe door
+ * (bpf/probe.bpf.h) never lets these through; `probe` tests the door. */
 static int load_calling(int type, const char *name, int helper, unsigned int n)
 {
 	struct bpf_insn *insns;
 	unsigned int i = 0;
 	int fd;
 
-	if (n < 6)
-		n = 6;
+	if (n < 24)
+		n = 24;
 	insns = calloc(n, sizeof(*insns));
 	if (!insns)
 		return -1;
@@ -191,6 +223,183 @@ static int load_random(void)
 	insns[i++] = EXIT();
 	printf("%s: random program of %u instructions\n", LOADER_NAME, n);
 	return load(BPF_PROG_TYPE_XDP, "dyn_filter", insns, n);
+}
+
+static int cgroup_fd(void)
+{
+	return open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int attach_cmd(int cmd, int prog, int target, int type)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	if (cmd == BPF_PROG_ATTACH) {
+		attr.target_fd = target;
+		attr.attach_bpf_fd = prog;
+		attr.attach_type = type;
+	} else {
+		attr.link_create.prog_fd = prog;
+		attr.link_create.target_fd = target;
+		attr.link_create.attach_type = type;
+	}
+	return sys_bpf(cmd, &attr);
+}
+
+/* A real XDP program linked to lo (ifindex 1); the link is closed again. */
+static int xdp_link(const char *op)
+{
+	struct bpf_insn insns[] = { MOV_IMM(0, XDP_PASS), EXIT() };
+	int prog = load(BPF_PROG_TYPE_XDP, "from_netdev", insns, 2), link;
+
+	if (prog < 0)
+		return report("prog_load", prog);
+	link = report(op, attach_cmd(BPF_LINK_CREATE, prog, 1, BPF_XDP));
+	close_ok(link);
+	close(prog);
+	return link;
+}
+
+/* perf_event_open of the sched_process_exec tracepoint, and
+ * PERF_EVENT_IOC_SET_BPF of PROG on it. */
+static void perf_attach(int prog)
+{
+	struct perf_event_attr pa;
+	char buf[32] = "";
+	int fd, id;
+
+	fd = open("/sys/kernel/tracing/events/sched/sched_process_exec/id", O_RDONLY);
+	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) <= 0) {
+		report("tracepoint id", -1);
+		close_ok(fd);
+		return;
+	}
+	close(fd);
+	id = atoi(buf);
+	memset(&pa, 0, sizeof(pa));
+	pa.type = PERF_TYPE_TRACEPOINT;
+	pa.size = sizeof(pa);
+	pa.config = id;
+	pa.sample_period = 1;
+	fd = report("perf_event_open", syscall(SYS_perf_event_open, &pa, -1, 0, -1, 0));
+	if (fd < 0)
+		return;
+	report("set_bpf", ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog));
+	close(fd);
+}
+
+/* PROG over a unix socket to a child: does the child get it? */
+static void send_fd(int prog)
+{
+	char data = 'p', cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &data, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	int sv[2], status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) || (pid = fork()) < 0) {
+		report("socketpair", -1);
+		return;
+	}
+	if (pid == 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		if (recvmsg(sv[1], &msg, 0) < 0)
+			_exit(report("recvmsg", -1) < 0);
+		cm = CMSG_FIRSTHDR(&msg);
+		if (!cm || cm->cmsg_type != SCM_RIGHTS) {
+			errno = EPERM; /* the kernel drops an fd the LSM refuses */
+			report("receive", -1);
+			_exit(1);
+		}
+		report("receive", 0);
+		_exit(0);
+	}
+	memset(cbuf, 0, sizeof(cbuf));
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &prog, sizeof(int));
+	report("sendmsg", sendmsg(sv[0], &msg, 0));
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		failed = 1;
+}
+
+static void probe(int type, int eat, const char *what, const char *arg)
+{
+	struct bpf_insn insns[] = { MOV_IMM(0, 0), EXIT() };
+	int fd = report("probe_load", load_eat(type, eat, "", insns, 2)), cg;
+	union bpf_attr attr;
+
+	if (fd < 0)
+		return;
+	if (!strcmp(what, "cgattach") || !strcmp(what, "cglink")) {
+		cg = cgroup_fd();
+		if (!strcmp(what, "cgattach"))
+			report("prog_attach", attach_cmd(BPF_PROG_ATTACH, fd, cg, eat));
+		else
+			close_ok(report("link_create", attach_cmd(BPF_LINK_CREATE, fd, cg, eat)));
+		close_ok(cg);
+	} else if (!strcmp(what, "perflink")) {
+		/* libbpf's probe: a perf link to fd -1 must fail with EBADF */
+		report("perf_link", attach_cmd(BPF_LINK_CREATE, fd, -1, BPF_PERF_EVENT));
+	} else if (!strcmp(what, "perf")) {
+		perf_attach(fd);
+	} else if (!strcmp(what, "send")) {
+		send_fd(fd);
+	} else if (!strcmp(what, "fork")) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			cg = cgroup_fd();
+			report("child_prog_attach", attach_cmd(BPF_PROG_ATTACH, fd, cg, eat));
+			_exit(failed);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			failed = 1;
+	} else if (!strcmp(what, "xdp")) {
+		close_ok(xdp_link("xdp_link_holding"));
+		close(fd);
+		fd = -1;
+		xdp_link("xdp_link_after");
+	} else if (!strcmp(what, "pin")) {
+		memset(&attr, 0, sizeof(attr));
+		attr.pathname = (unsigned long)arg;
+		attr.bpf_fd = fd;
+		report("pin", sys_bpf(BPF_OBJ_PIN, &attr));
+	}
+	close_ok(fd);
+}
+
+/* libbpf's global-data probe: *(u64 *)(map value + 16) = 42 */
+static void probe_map(const char *kind)
+{
+	struct bpf_insn insns[] = {
+		INSN(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_VALUE, 0, 0),
+		INSN(0, 0, 0, 0, 16),
+		INSN(BPF_ST | BPF_MEM | BPF_DW, 1, 0, 0, 42),
+		MOV_IMM(0, 0),
+		EXIT(),
+	};
+	int map;
+
+	if (!strcmp(kind, "probe"))
+		map = create_map_n(BPF_MAP_TYPE_ARRAY, "libbpf_global", 32, 1);
+	else
+		map = create_map(BPF_MAP_TYPE_ARRAY, "alice_map", 32);
+	if (report("map_create", map) < 0)
+		return;
+	insns[0].imm = map;
+	close_ok(report("probe_load", load(BPF_PROG_TYPE_SOCKET_FILTER, "", insns, 5)));
+	close(map);
 }
 
 int main(int argc, char **argv)
@@ -322,6 +531,23 @@ int main(int argc, char **argv)
 			}
 		printf("%llu\n", t[reps / 2]);
 		return 0;
+	} else if (!strcmp(how, "probe") && argc > 4) {
+		probe(prog_type(arg), atoi(argv[3]), argv[4], argc > 5 ? argv[5] : "");
+	} else if (!strcmp(how, "probemap") && argc > 2) {
+		probe_map(arg);
+	} else if (!strcmp(how, "probehelper") && argc > 2) {
+		struct bpf_insn insns[] = { CALL(atoi(arg)), EXIT() };
+
+		close_ok(report("probe_load", load(BPF_PROG_TYPE_SOCKET_FILTER, "", insns, 2)));
+	} else if (!strcmp(how, "probebig")) {
+		struct bpf_insn insns[17];
+
+		for (int i = 0; i < 16; i++)
+			insns[i] = MOV_IMM(0, 0);
+		insns[16] = EXIT();
+		close_ok(report("probe_load", load(BPF_PROG_TYPE_SOCKET_FILTER, "", insns, 17)));
+	} else if (!strcmp(how, "unnamed")) {
+		close_ok(report("map_create", create_map(BPF_MAP_TYPE_HASH, "", 8)));
 	} else if (!strcmp(how, "hold") && argc > 2) {
 		sleep(atoi(arg));
 		work(NULL);

@@ -28,6 +28,11 @@ copy_with_libs "$watchbpf" /bin/watchbpf
 copy_with_libs "$(command -v bpftool)" /bin/bpftool
 copy_with_libs "$(command -v fsverity)" /bin/fsverity
 copy_with_libs "$(command -v keyctl)" /bin/keyctl
+# the libraries of the real loaders that stage.sh puts on the verity disk
+for t in /usr/sbin/execsnoop /usr/sbin/opensnoop; do
+	copy_with_libs "$t" /bin/$(basename "$t")
+	rm "$root/bin/$(basename "$t")"
+done
 install -m 0755 "$here/init" "$root/init"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp"

@@ -24,6 +24,27 @@ for p in "$build"/progs/*; do
 	*) cp "$p" "$dir/bin/" ;;
 	esac
 done
+# Real loaders from Debian's packages, on the verity disk (their libraries
+# are in the initramfs): bpftool, and libbpf-tools (statically linked
+# against another libbpf than bpftool's)
+mkdir -p "$dir/real"
+for t in "$(command -v bpftool)" /usr/sbin/execsnoop /usr/sbin/opensnoop; do
+	[ -x "$t" ] || { echo "stage.sh: $t missing (make deps installs it)" >&2; exit 1; }
+done
+# One copy per loader of the tests, each with its own digest: the same
+# program with its loader's name appended (ELF ignores trailing bytes).
+real() {
+	cp "$1" "$dir/real/$2"
+	printf '%s' "$2" >>"$dir/real/$2"
+}
+for n in alice bob carol b_type b_attach b_name b_size b_helper b_read b_none; do
+	real "$(command -v bpftool)" $n
+done
+for n in exec x_helper x_read x_name x_size x_map; do
+	real /usr/sbin/execsnoop $n
+done
+real /usr/sbin/opensnoop open
+
 # Imposter Alice: the same program with one byte changed
 LC_ALL=C sed 's/alice-BUILD-TAG-0/alice-BUILD-TAG-1/' "$dir/bin/alice" >"$dir/bin/imposter"
 chmod +x "$dir/bin/imposter"
