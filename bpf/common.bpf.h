@@ -16,6 +16,7 @@
 #define SIGKILL 9
 #define WB_CLONE_THREAD 0x00010000 /* uapi sched.h: not in BTF */
 #define WB_FMODE_WRITE 0x2 /* FMODE_WRITE: a define, not in BTF */
+#define WB_F_MMAPABLE 0x400 /* BPF_F_MMAPABLE: likewise */
 
 #ifdef WB_DEFINE_MAPS
 #define WB_MAP
@@ -128,6 +129,13 @@ static __always_inline bool tainted(struct wbpf_task *t)
 		return true;
 	lt = bpf_task_storage_get(&task_marks, leader, NULL, 0);
 	return lt && lt->tainted;
+}
+
+static __always_inline struct wbpf_task *leader_mark(void)
+{
+	struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
+
+	return bpf_task_storage_get(&task_marks, leader, NULL, 0);
 }
 
 /* What an object hook needs to judge the current task: its mark, its

@@ -50,6 +50,18 @@ int BPF_PROG(wb_map_fd, struct bpf_map *map, fmode_t fmode)
 			return 0;
 		}
 		reason = map_refusal(access, name, fmode & WB_FMODE_WRITE);
+		if (reason == WB_R_MAP_RO && !(map->map_flags & WB_F_MMAPABLE)) {
+			/* read-only, through a read-write fd: bpftool and
+			 * libbpf ask for one to look up. Its process
+			 * writes no map from now on (the bpf hook). A
+			 * mmapable map is written without bpf(): no. */
+			struct wbpf_task *lt = leader_mark();
+
+			if (lt) {
+				lt->ro_writable = 1;
+				reason = WB_R_NONE;
+			}
+		}
 	}
 	if (reason)
 		flags = enforce(loader_audits(&l), c->flags & WB_LC_KILL, &ret);

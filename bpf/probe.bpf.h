@@ -68,15 +68,27 @@ static __always_inline bool pure_helper(__u32 id)
 	       id == BPF_FUNC_get_attach_cookie || id == BPF_FUNC_get_func_ip;
 }
 
-/* Whether a probe of this loader may call helper ID: a pure one, or the
- * kernel read libbpf and cilium/ebpf probe for (bpf_probe_read_kernel) when
- * the loader may read the kernel; never one of its deny_helpers. */
-static __always_inline bool probe_helper_ok(struct wbpf_loader_cfg *c, __u32 id)
+/* Program types that run only where they are attached: no BPF_PROG_RUN. */
+static __always_inline bool runs_attached_only(__u32 type)
+{
+	return type == BPF_PROG_TYPE_KPROBE || type == BPF_PROG_TYPE_TRACEPOINT ||
+	       type == BPF_PROG_TYPE_PERF_EVENT;
+}
+
+/*
+ * Whether a probe of TYPE may call helper ID: a pure one, or the kernel read
+ * libbpf and cilium/ebpf probe for (bpf_probe_read_kernel) when the loader
+ * may read the kernel, or when the probe can never run (a guarded probe of a
+ * type that runs only attached): refused, libbpf would rewrite the loader's
+ * bpf_probe_read_user_str into bpf_probe_read_str, a kernel read. Never one
+ * of the loader's deny_helpers.
+ */
+static __always_inline bool probe_helper_ok(struct wbpf_loader_cfg *c, __u32 type, __u32 id)
 {
 	if (id >= 64 * WB_HELPER_WORDS || (c->deny_helpers[(id / 64) & 3] & (1ULL << (id % 64))))
 		return false;
 	if (id == BPF_FUNC_probe_read_kernel)
-		return !(c->flags & WB_LC_NO_KERNEL_READS);
+		return !(c->flags & WB_LC_NO_KERNEL_READS) || runs_attached_only(type);
 	return pure_helper(id);
 }
 
@@ -131,7 +143,7 @@ static __always_inline bool probe_inert(struct bpf_prog *prog, struct wbpf_loade
 		if (in.code == WB_CALL) {
 			if (in.src_reg == WB_PSEUDO_CALL)
 				continue;
-			if (in.src_reg || !probe_helper_ok(c, in.imm))
+			if (in.src_reg || !probe_helper_ok(c, prog->type, in.imm))
 				return false;
 		} else if (in.code == WB_LDDW) {
 			skip = true;
@@ -175,13 +187,6 @@ static __always_inline bool probe_guardable(__u32 type)
 		return true;
 	}
 	return false;
-}
-
-static __always_inline struct wbpf_task *leader_mark(void)
-{
-	struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
-
-	return bpf_task_storage_get(&task_marks, leader, NULL, 0);
 }
 
 /* A slot is live while its probe has references: an fd, a pin. The last
@@ -246,9 +251,9 @@ static __always_inline bool hold_probe(__u64 aux, __u64 seq)
 	return false;
 }
 
-/* A new process has the fds of its parent: the probes too. (A thread
- * shares its leader's slots.) */
-static __always_inline void probe_inherit(struct wbpf_task *child, unsigned long clone_flags)
+/* A new process has the fds of its parent: its probes, and its write-mode
+ * fds of read-only maps. (A thread shares its leader's.) */
+static __always_inline void inherit_fds(struct wbpf_task *child, unsigned long clone_flags)
 {
 	struct wbpf_task *lt;
 
@@ -257,6 +262,7 @@ static __always_inline void probe_inherit(struct wbpf_task *child, unsigned long
 	lt = leader_mark();
 	if (!lt)
 		return;
+	child->ro_writable = lt->ro_writable; /* the fds too (bpf/map.bpf.c) */
 	for (int i = 0; i < WB_PROBE_SLOTS; i++)
 		if (slot_live(lt, i))
 			child->probes[i] = lt->probes[i];
@@ -273,11 +279,13 @@ static __always_inline void count_probe(__u16 op, __u32 loader)
 		c->probes[loader]++;
 }
 
-/* Rules a probe may be refused by and still come through the door. */
-static __always_inline bool probe_reason(__u8 reason)
+/* Rules a probe of TYPE may be refused by and still come through the door:
+ * a kernel read only where the probe can never run (probe_helper_ok). */
+static __always_inline bool probe_reason(__u8 reason, __u32 type)
 {
 	return reason == WB_R_PROG_TYPE || reason == WB_R_ATTACH_TYPE ||
-	       reason == WB_R_PROG_NAME || reason == WB_R_MAX_INSNS;
+	       reason == WB_R_PROG_NAME || reason == WB_R_MAX_INSNS ||
+	       (reason == WB_R_KERNEL_READ && runs_attached_only(type));
 }
 
 /*
@@ -290,7 +298,7 @@ static __always_inline bool probe_door(struct bpf_prog *prog, struct loader_ctx 
 {
 	__u32 type = prog->type;
 
-	if (!probe_reason(reason) || (l->c->flags & WB_LC_PROG_SIGNED))
+	if (!probe_reason(reason, type) || (l->c->flags & WB_LC_PROG_SIGNED))
 		return false;
 	if (type != BPF_PROG_TYPE_SOCKET_FILTER && !probe_guardable(type))
 		return false;

@@ -140,9 +140,11 @@ int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct b
 
 	bpf_probe_read_kernel_str(name, sizeof(name), attr->prog_name);
 	reason = judge(prog, attr, c, name, &detail);
+	t->in_probe = 0;
 	if (reason && !tainted(t) && probe_door(prog, &l, reason, &owner.flags, &owner.seq)) {
 		bpf_map_update_elem(&prog_owner, &aux, &owner, BPF_ANY);
 		count_probe(BPF_PROG_LOAD, t->loader_id);
+		t->in_probe = 1; /* for locked_down, which the verifier asks next */
 		return 0;
 	}
 	if (reason)
@@ -232,7 +234,7 @@ int BPF_PROG(wb_locked_down, enum lockdown_reason what)
 
 	if (what != WB_LOCKDOWN_BPF_READ_KERNEL && what != WB_LOCKDOWN_BPF_WRITE_USER)
 		return 0;
-	if (!current_loader(&l) || l.t->cur_cmd != BPF_PROG_LOAD)
+	if (!current_loader(&l) || l.t->cur_cmd != BPF_PROG_LOAD || l.t->in_probe)
 		return 0;
 	c = l.c;
 	if (what == WB_LOCKDOWN_BPF_READ_KERNEL && (c->flags & WB_LC_NO_KERNEL_READS)) {

@@ -80,6 +80,7 @@ static __always_inline int loader_bpf(int cmd, union bpf_attr *attr, struct wbpf
 	int ret = 0;
 
 	t->cur_cmd = cmd;
+	t->in_probe = 0;
 	if (tainted(t)) {
 		action = WB_ACT_DENIED;
 		reason = WB_R_TAINTED;
@@ -101,6 +102,15 @@ static __always_inline int loader_bpf(int cmd, union bpf_attr *attr, struct wbpf
 			bpf_probe_read_kernel_str(name, sizeof(name), map->name);
 		if (map && (c->flags & WB_LC_HAS_MAPS))
 			reason = map_refusal(map_rule_access(c, name), name, true);
+		/* the fd table can change before the kernel looks: a
+		 * process holding a write-mode fd of a read-only map
+		 * writes nothing (bpf/map.bpf.c) */
+		if (!reason && (c->flags & WB_LC_HAS_MAPS)) {
+			struct wbpf_task *lt = leader_mark();
+
+			if (lt && lt->ro_writable)
+				reason = WB_R_MAP_RO;
+		}
 		if (reason)
 			action = WB_ACT_DENIED;
 	}

@@ -182,7 +182,7 @@ int BPF_PROG(wb_task_alloc, struct task_struct *task, unsigned long clone_flags)
 	child->loader_id = parent->loader_id;
 	child->daemon = parent->daemon;
 	child->tainted = parent->tainted;
-	probe_inherit(child, clone_flags);
+	inherit_fds(child, clone_flags);
 	return 0;
 }
 

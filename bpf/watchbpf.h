@@ -85,6 +85,11 @@ struct wbpf_task {
 	__u8 daemon; /* watchbpf itself: never denied */
 	__u8 tainted; /* opened unverified collateral: no longer trusted */
 	__u32 cur_cmd; /* the bpf() command in progress, for the log */
+	__u32 in_probe; /* the program being loaded came through the probe door */
+	/* The process holds a write-mode fd of a map it may only read (real
+	 * tools, bpftool among them, open maps read-write to look up): none
+	 * of its map writes goes through. On the thread group leader's mark. */
+	__u32 ro_writable;
 	/* Feature probes this process holds that must not be attached
 	 * (bpf/probe.bpf.h); kept on the thread group leader's mark. A slot
 	 * is live while prog_owner still has its aux with the same seq. */

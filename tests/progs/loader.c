@@ -15,7 +15,7 @@
  *   pin PATH          create hash map ct_map_tcp4 {0: 42} and pin it at PATH
  *   read PATH         read-only fd of the pinned map, lookup of key 0
  *   update PATH       read-only fd, then an update through it
- *   getrw PATH        read-write fd of the pinned map
+ *   getrw PATH        read-write fd of the pinned map, and an update through it
  *   open FILE         open and read FILE (collateral), then the default
  *   hold SECONDS      sleep, then the default (a long-running loader)
  *   pinprog PATH      load an XDP program and pin it at PATH
@@ -31,7 +31,8 @@
  *   probemap KIND     libbpf's global-data probe: a socket filter storing
  *                     into a map; KIND probe (an array of one element, as
  *                     libbpf's) or rule (alice_map, which a rule grants)
- *   probehelper ID    a 2-instruction socket filter calling helper ID
+ *   probehelper ID [TYPE]  a 6-instruction socket filter (or TYPE) calling
+ *                     helper ID(r1 = stack, r2 = 8, r3 = 0), as libbpf's
  *   probebig          an inert socket filter of 17 instructions
  *   unnamed           create a map without a name
  */
@@ -472,7 +473,11 @@ int main(int argc, char **argv)
 			report("update", map_elem(BPF_MAP_UPDATE_ELEM, fd, 0, &v));
 		close_ok(fd);
 	} else if (!strcmp(how, "getrw") && argc > 2) {
-		close_ok(report("obj_get_rw", obj_get(arg, 0)));
+		fd = report("obj_get_rw", obj_get(arg, 0));
+		v = 7;
+		if (fd >= 0)
+			report("update", map_elem(BPF_MAP_UPDATE_ELEM, fd, 0, &v));
+		close_ok(fd);
 	} else if (!strcmp(how, "open") && argc > 2) {
 		char buf[64];
 		int ffd = open(arg, O_RDONLY);
@@ -536,9 +541,14 @@ int main(int argc, char **argv)
 	} else if (!strcmp(how, "probemap") && argc > 2) {
 		probe_map(arg);
 	} else if (!strcmp(how, "probehelper") && argc > 2) {
-		struct bpf_insn insns[] = { CALL(atoi(arg)), EXIT() };
+		/* libbpf's probe_read_kernel probe: read 8 bytes at 0 to the stack */
+		struct bpf_insn insns[] = {
+			INSN(BPF_ALU64 | BPF_MOV | BPF_X, 1, 10, 0, 0), ADD_IMM(1, -8),
+			MOV_IMM(2, 8), MOV_IMM(3, 0), CALL(atoi(arg)), EXIT(),
+		};
+		int type = argc > 3 ? prog_type(argv[3]) : BPF_PROG_TYPE_SOCKET_FILTER;
 
-		close_ok(report("probe_load", load(BPF_PROG_TYPE_SOCKET_FILTER, "", insns, 2)));
+		close_ok(report("probe_load", load(type, "", insns, 6)));
 	} else if (!strcmp(how, "probebig")) {
 		struct bpf_insn insns[17];
 

@@ -20,6 +20,7 @@ loaders:
     programs:
       types: [xdp]
       names: ["from_*"]
+      kernel_reads: false
     maps:
       alice_map: rw
   - name: bob
@@ -34,6 +35,9 @@ expect_ok "libbpf's trivial socket filter passes types: [xdp]" $B/alice probe so
 expect_ok "libbpf's expected_attach_type probe (cgroup_sock) passes" $B/alice probe cgroup_sock 2 hold
 expect_ok "libbpf's global-data probe and its map pass map rules" $B/alice probemap probe
 expect_ok "libbpf's memcg probe (ktime_get_coarse_ns) passes" $B/alice probehelper 160
+# refused, libbpf would turn bpf_probe_read_user_str into bpf_probe_read_str
+expect_ok "libbpf's probe_read_kernel probe passes kernel_reads: false: it never runs" \
+	$B/alice probehelper 113 tracepoint
 expect_ok "a perf link to fd -1 gets EBADF from the kernel, as libbpf's probe wants" \
 	sh -c "$B/alice probe tracepoint 0 perflink | grep -q 'perf_link: Bad file descriptor'"
 
@@ -56,6 +60,7 @@ expect_eperm "an inert xdp program of a bad name is no probe (xdp attaches by ne
 expect_eperm "nor is sk_reuseport (attached by setsockopt)" $B/alice probe sk_reuseport 0 hold
 expect_eperm "a probe calling send_signal is judged as a program" $B/alice probehelper 109
 expect_eperm "a probe calling bpf_probe_write_user too" $B/alice probehelper 36
+expect_eperm "a socket filter reading the kernel (it can run: BPF_PROG_RUN)" $B/alice probehelper 113
 expect_eperm "a 17-instruction probe too" $B/alice probebig
 expect_eperm "a probe storing into a map a rule grants is judged as a program" $B/alice probemap rule
 expect_eperm "a map no rule names, not shaped as a probe's, is denied" $B/alice pin /sys/fs/bpf/ct_map_probe
