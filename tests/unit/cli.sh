@@ -30,7 +30,9 @@ expect() {
 expect "no arguments: usage" 2 'Usage:' "$W"
 expect "unknown command" 2 "unknown command 'bogus'" "$W" bogus
 expect "help" 0 '' "$W" help
-expect "check the example policy" 0 '' "$W" check "$top/examples/alice.yaml"
+for f in "$top"/examples/*.yaml; do
+	expect "check the example policy $(basename "$f")" 0 '' "$W" check "$f"
+done
 printf 'name: x\nloaders:\n  - name: a\n    exec:\n      digets: sha256:00\n' >"$tmp/bad.yaml"
 expect "check: bad key names file:line:col" 2 "^$tmp/bad.yaml:5:7: unknown key 'digets'" "$W" check "$tmp/bad.yaml"
 expect "run: bad policy is refused before anything loads" 2 "^$tmp/bad.yaml:5:7: " "$W" --enforce "$tmp/bad.yaml"

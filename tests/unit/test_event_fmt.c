@@ -65,6 +65,8 @@ TEST(op_names_from_btf)
 	CHECK_STR(op_name(&n, BPF_PROG_TEST_RUN, buf, sizeof(buf)), "prog_run");
 	CHECK_STR(op_name(&n, 36, buf, sizeof(buf)), "token_create");
 	CHECK_STR(op_name(&n, 200, buf, sizeof(buf)), "cmd_200");
+	CHECK_STR(op_name(&n, WB_OP_PERF_IOCTL, buf, sizeof(buf)), "perf_ioctl");
+	CHECK_STR(op_name(&n, WB_OP_FD_RECEIVE, buf, sizeof(buf)), "fd_receive");
 	names_free(&n);
 	btf__free(btf);
 }
@@ -250,6 +252,70 @@ TEST(format_reasons_and_actions)
 		      NULL,
 	      "%s", line);
 	memset(cfg.grants[1], 0, sizeof(cfg.grants[1]));
+	names_free(&n);
+	btf__free(btf);
+}
+
+/* Every op has its own row of counters. */
+TEST(op_index_rows_distinct)
+{
+	static const unsigned int special[] = { WB_OP_EXEC,    WB_OP_OPEN,	 WB_OP_MAP_FD,
+						WB_OP_PROG_FD, WB_OP_PERF_IOCTL, WB_OP_FD_RECEIVE };
+	unsigned int seen[WB_NR_OPS] = {};
+
+	for (unsigned int op = 0; op < 64; op++)
+		seen[wb_op_index(op)]++;
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
+		CHECK_INT(wb_op_index(special[i]), <, WB_NR_OPS);
+		seen[wb_op_index(special[i]) % WB_NR_OPS]++;
+	}
+	for (int i = 0; i < WB_NR_OPS; i++)
+		CHECK(seen[i] == 1, "row %d used %u times", i, seen[i]);
+}
+
+/* What the probe door and its guards, and unnamed maps, say in the log. */
+TEST(format_probe_decisions)
+{
+	struct btf *btf = fake_vmlinux();
+	struct wbpf_event e;
+	struct wb_fmt_ctx fc;
+	struct wb_names n;
+	char line[1024];
+
+	names_init(&n, btf);
+	fc = ctx_of(&n);
+
+	fill(&e, "alice", 20, "", BPF_LINK_CREATE, WB_ACT_DENIED);
+	e.loader_id = 1;
+	e.reason = WB_R_PROBE_HELD;
+	event_format_text(&e, &fc, line, sizeof(line));
+	CHECK_STR(line, "process: alice pid: 20 pod: host op: cmd_28 action: Denied "
+			"reason: probe-held loader: alice");
+
+	fill(&e, "alice", 21, "", WB_OP_PERF_IOCTL, WB_ACT_DENIED);
+	e.loader_id = 1;
+	e.reason = WB_R_PROBE_HELD;
+	event_format_text(&e, &fc, line, sizeof(line));
+	CHECK_STR(line, "process: alice pid: 21 pod: host op: perf_ioctl action: Denied "
+			"reason: probe-held loader: alice");
+
+	fill(&e, "sshd", 22, "", WB_OP_FD_RECEIVE, WB_ACT_DENIED);
+	e.reason = WB_R_PROBE_FD;
+	e.has_obj = WB_OBJ_PROG;
+	e.obj_type = BPF_PROG_TYPE_CGROUP_SKB;
+	event_format_text(&e, &fc, line, sizeof(line));
+	CHECK_STR(line, "process: sshd pid: 22 pod: host op: fd_receive type: cgroup_skb "
+			"action: Denied reason: probe-fd");
+
+	/* an unnamed map: no name field, and the reason says why */
+	fill(&e, "bob", 23, "", BPF_MAP_CREATE, WB_ACT_DENIED);
+	e.loader_id = 2;
+	e.reason = WB_R_MAP_UNNAMED;
+	e.has_obj = WB_OBJ_MAP;
+	e.obj_type = BPF_MAP_TYPE_HASH;
+	event_format_text(&e, &fc, line, sizeof(line));
+	CHECK_STR(line, "process: bob pid: 23 pod: host op: map_create type: hash action: Denied "
+			"reason: map:unnamed loader: bob");
 	names_free(&n);
 	btf__free(btf);
 }

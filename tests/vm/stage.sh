@@ -44,6 +44,8 @@ for n in exec x_helper x_read x_name x_size x_map; do
 	real /usr/sbin/execsnoop $n
 done
 real /usr/sbin/opensnoop open
+# the example policies, tried in the VM with the staged tools' digests
+cp -r "$here/../../examples" "$dir/examples"
 
 # Imposter Alice: the same program with one byte changed
 LC_ALL=C sed 's/alice-BUILD-TAG-0/alice-BUILD-TAG-1/' "$dir/bin/alice" >"$dir/bin/imposter"

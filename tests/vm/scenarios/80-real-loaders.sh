@@ -201,3 +201,32 @@ only x_size "name: tracepoint__sys action: Denied reason: max-insns:1935"
 only x_map "name: execs action: Denied reason: map:none"
 echo "--- real loaders decision log"
 grep -v ' op: exec ' $L
+
+# The example policies for these tools work as they are, with the digest of
+# the copy under test in place of Debian's
+example() {
+	sed "s|digest: sha256:[0-9a-f]*|digest: $(dg $2)|" /mnt/examples/$1.yaml >/tmp/example.yaml
+	expect_ok "examples/$1.yaml is valid here" watchbpf check /tmp/example.yaml
+	start_gatekeeper --enforce /tmp/example.yaml || fail "gatekeeper starts with examples/$1.yaml" "$(cat /tmp/wb.err)"
+}
+mkdir -p $P
+example bpftool alice
+expect_ok "examples/bpftool.yaml: bpftool loads an XDP program" $R/alice prog load $O/xdp_pass.bpf.o $P/xdp
+expect_ok "examples/bpftool.yaml: bpftool creates ct_map_tcp4" \
+	$R/alice map create $P/ct type hash key 4 value 4 entries 8 name ct_map_tcp4
+expect_eperm "examples/bpftool.yaml: but no kprobe" $R/alice prog load $O/kp_read.bpf.o $P/kp
+stop_gatekeeper
+expect_line "examples/bpftool.yaml: the kprobe is the one denial" "name: kp_read action: Denied reason: prog-type loader: bpftool$" $L
+grep "action: Denied" $L | grep -v 'name: kp_read' >/tmp/other.out
+expect_no_line "examples/bpftool.yaml: nothing else denied" "." /tmp/other.out
+example execsnoop exec
+trace exec /tmp/exec.out
+expect_line "examples/execsnoop.yaml: execsnoop works" ' 0 .*/tmp/wb-marker-file' /tmp/exec.out
+stop_gatekeeper
+expect_no_line "examples/execsnoop.yaml: nothing denied" "action: Denied" $L
+example opensnoop open
+trace open /tmp/open.out
+expect_line "examples/opensnoop.yaml: opensnoop works" '/tmp/wb-marker-file' /tmp/open.out
+stop_gatekeeper
+expect_no_line "examples/opensnoop.yaml: nothing denied" "action: Denied" $L
+rm -rf $P
