@@ -4,10 +4,11 @@
 B=/mnt/bin
 say() { printf '\n== %s\n' "$*"; }
 
-verity_on $B/alice $B/bob $B/imposter
+verity_on $B/alice $B/bob $B/imposter /mnt/real/bpftool
 cp "$(command -v bpftool)" /tmp/eve
 digest=$(watchbpf digest $B/alice | cut -d' ' -f1)
 bob=$(watchbpf digest $B/bob | cut -d' ' -f1)
+bpftool=$(watchbpf digest /mnt/real/bpftool | cut -d' ' -f1)
 cat >/tmp/alice.yaml <<EOT
 name: alice-demo
 mode: enforce
@@ -22,6 +23,11 @@ loaders:
       digest: $bob
     maps:
       ct_map_tcp4: ro
+  - name: bpftool
+    exec:
+      digest: $bpftool
+    programs:
+      types: [xdp]
 EOT
 say "kernel $(uname -r); policy alice.yaml:"
 cat /tmp/alice.yaml
@@ -41,6 +47,12 @@ $B/alice pin /sys/fs/bpf/ct_map_tcp4
 $B/bob read /sys/fs/bpf/ct_map_tcp4
 $B/bob update /sys/fs/bpf/ct_map_tcp4
 $B/bob getrw /sys/fs/bpf/ct_map_tcp4
+say "bpftool (Debian's, a real loader) may load XDP programs only; it loads one:"
+/mnt/real/bpftool prog load /mnt/bpf/xdp_pass.bpf.o /sys/fs/bpf/xdp_demo && /mnt/real/bpftool prog show pinned /sys/fs/bpf/xdp_demo
+rm -f /sys/fs/bpf/xdp_demo
+say "(its feature probes, socket filters, a cgroup_sock, a kprobe, came through: counted, not logged)"
+say "bpftool tries a kprobe program:"
+/mnt/real/bpftool prog load /mnt/bpf/kp_write.bpf.o /sys/fs/bpf/kp_demo 2>&1 | tail -n 1
 say "eve runs bpftool prog load:"
 in_cgroup eve /tmp/eve prog load /mnt/bpf/xdp_pass.bpf.o /sys/fs/bpf/eve 2>&1 | tail -n 2
 sleep 1

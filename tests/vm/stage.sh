@@ -37,7 +37,7 @@ real() {
 	cp "$1" "$dir/real/$2"
 	printf '%s' "$2" >>"$dir/real/$2"
 }
-for n in alice bob carol b_type b_attach b_name b_size b_helper b_read b_none; do
+for n in bpftool alice bob carol b_type b_attach b_name b_size b_helper b_read b_none; do
 	real "$(command -v bpftool)" $n
 done
 for n in exec x_helper x_read x_name x_size x_map; do
