@@ -7,6 +7,7 @@
  * is refused, unless it is a feature probe's (bpf/probe.bpf.h).
  */
 #include "bpf/probe.bpf.h"
+#include "bpf/self.bpf.h"
 
 /* A feature probe's map: one element of an array, nothing else to it
  * (libbpf's libbpf_global, libbpf_mmap, libbpf_det_bind; cilium/ebpf's
@@ -30,6 +31,8 @@ int BPF_PROG(wb_map_fd, struct bpf_map *map, fmode_t fmode)
 	__u32 op;
 	int ret = 0;
 
+	if (is_self(WB_SELF_MAP, map->id) && !is_daemon())
+		return self_refuse(WB_OP_MAP_FD, WB_OBJ_MAP, map->map_type, map->id);
 	if (!current_loader(&l))
 		return 0; /* the daemon, or not a loader: judged by the bpf hook */
 	t = l.t;

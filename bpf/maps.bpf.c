@@ -3,6 +3,7 @@
 #define WB_DEFINE_MAPS
 #include "bpf/common.bpf.h"
 #include "bpf/probe.bpf.h"
+#include "bpf/self.bpf.h"
 
 volatile __u32 active_gen;
 volatile __u64 probe_seq;

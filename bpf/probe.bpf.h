@@ -316,18 +316,23 @@ static __always_inline bool probe_door(struct bpf_prog *prog, struct loader_ctx 
 }
 
 /*
- * Attach commands a held probe makes impossible, but for the two that
- * libbpf's own probes make and that attach nothing: a perf link to fd -1
- * (EBADF, always), and a uprobe_multi link (a kprobe-type program there has
- * its return value ignored).
+ * Attach commands a held probe makes impossible, but for those the loaders'
+ * own probes make and that attach nothing: any with program fd -1
+ * (cilium/ebpf's bpf_link probe: EBADF, always), a perf link to fd -1
+ * (libbpf's: EBADF, always), and a uprobe_multi link (libbpf's; a
+ * kprobe-type program's return value is ignored there).
  */
 static __always_inline bool attaches(int cmd, union bpf_attr *attr)
 {
 	__u32 type;
 
-	if (cmd == BPF_PROG_ATTACH || cmd == BPF_RAW_TRACEPOINT_OPEN || cmd == BPF_LINK_UPDATE)
-		return true;
-	if (cmd != BPF_LINK_CREATE)
+	if (cmd == BPF_PROG_ATTACH)
+		return (int)BPF_CORE_READ(attr, attach_bpf_fd) >= 0;
+	if (cmd == BPF_RAW_TRACEPOINT_OPEN)
+		return (int)BPF_CORE_READ(attr, raw_tracepoint.prog_fd) >= 0;
+	if (cmd == BPF_LINK_UPDATE)
+		return (int)BPF_CORE_READ(attr, link_update.new_prog_fd) >= 0;
+	if (cmd != BPF_LINK_CREATE || (int)BPF_CORE_READ(attr, link_create.prog_fd) < 0)
 		return false;
 	type = BPF_CORE_READ(attr, link_create.attach_type);
 	if (type == BPF_PERF_EVENT && (int)BPF_CORE_READ(attr, link_create.target_fd) < 0)

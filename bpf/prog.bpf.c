@@ -7,6 +7,7 @@
  * run time: only what it is, never its bytes, matters.
  */
 #include "bpf/probe.bpf.h"
+#include "bpf/self.bpf.h"
 
 #define WB_SCAN_CHUNK 32 /* instructions read per bpf_loop step (256 bytes of stack) */
 #define WB_LOCKDOWN_BPF_WRITE_USER 17
@@ -131,6 +132,8 @@ int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct b
 	__u64 aux;
 	int ret = 0;
 
+	if (targets_security(prog) && !is_daemon())
+		return self_refuse(BPF_PROG_LOAD, WB_OBJ_PROG, prog->type, 0);
 	if (!current_loader(&l))
 		return 0; /* the daemon, or not a loader: judged by the bpf hook */
 	t = l.t;
@@ -180,6 +183,8 @@ int BPF_PROG(wb_prog_fd, struct bpf_prog *prog)
 	__u32 op;
 	int ret = 0;
 
+	if (is_self(WB_SELF_PROG, prog->aux->id) && !is_daemon())
+		return self_refuse(WB_OP_PROG_FD, WB_OBJ_PROG, prog->type, prog->aux->id);
 	if (!current_loader(&l))
 		return 0; /* the daemon, or not a loader: judged by the bpf hook */
 	t = l.t;

@@ -5,9 +5,10 @@
  * deny, allow, or restrict to the initial mount namespace, minus "block".
  */
 #include "bpf/probe.bpf.h"
+#include "bpf/self.bpf.h"
 
 /* The kernel's map file operations: a file with these is a map. */
-extern const void bpf_map_fops __ksym;
+extern const struct file_operations bpf_map_fops __ksym;
 
 /* The object the command creates or names, for the log. */
 static __always_inline void describe(struct wbpf_event *e, int cmd, union bpf_attr *attr)
@@ -151,6 +152,9 @@ int BPF_PROG(wb_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 
 	if (t && t->daemon)
 		return 0;
+	/* links have no hook of their own where their fds are made */
+	if (cmd == BPF_LINK_GET_FD_BY_ID && is_self(WB_SELF_LINK, BPF_CORE_READ(attr, link_id)))
+		return self_refuse(cmd, 0, 0, BPF_CORE_READ(attr, link_id));
 	gen = current_gen();
 	d = defaults_of(gen);
 	if (!d)

@@ -67,6 +67,7 @@ enum wbpf_reason {
 	WB_R_MAP_UNNAMED, /* a loader with map rules: the map has no name */
 	WB_R_PROBE_HELD, /* attach while the process holds a feature probe */
 	WB_R_PROBE_FD, /* an fd of a feature probe, other than at its load */
+	WB_R_SELF, /* watchbpf's own objects, or the kernel's security hooks */
 };
 
 /* event flags */

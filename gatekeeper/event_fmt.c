@@ -35,6 +35,7 @@ static const char *const reasons[] = {
 	[WB_R_MAP_UNNAMED] = "map:unnamed",
 	[WB_R_PROBE_HELD] = "probe-held",
 	[WB_R_PROBE_FD] = "probe-fd",
+	[WB_R_SELF] = "watchbpf-own",
 };
 
 const char *event_loader(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx)

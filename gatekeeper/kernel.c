@@ -20,6 +20,10 @@ static const char *const needed_hooks[] = {
 	"bpf_lsm_bprm_check_security",
 	"bpf_lsm_bprm_committed_creds",
 	"bpf_lsm_task_alloc",
+	/* the guards of feature probes (bpf/probe.bpf.c) */
+	"bpf_lsm_perf_event_write",
+	"bpf_lsm_file_receive",
+	"bpf_lsm_bpf_map_free",
 };
 
 static const struct {

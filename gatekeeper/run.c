@@ -32,6 +32,7 @@
 #include "log/writer.h"
 #include "gatekeeper/kernel.h"
 #include "gatekeeper/names.h"
+#include "gatekeeper/self.h"
 #include "lib/util.h"
 #include "policy/policy.h"
 #include "watchbpf.skel.h"
@@ -68,6 +69,7 @@ struct gatekeeper {
 	struct watchbpf *skel;
 	struct ring_buffer *rb;
 	unsigned long long mnt_ns_inum;
+	bool attached; /* links are registered as our own as they come */
 };
 
 static volatile sig_atomic_t exiting, reload;
@@ -227,7 +229,10 @@ static int hook_collateral(struct gatekeeper *gk, bool want, char *err, size_t l
 				 strerror(errno));
 			return -1;
 		}
+		if (gk->attached && self_register_link(gk->skel, *link, true, err, len))
+			return -1;
 	} else if (!want && *link) {
+		self_register_link(gk->skel, *link, false, err, len);
 		bpf_link__destroy(*link);
 		*link = NULL;
 	}
@@ -401,7 +406,8 @@ static int start(struct gatekeeper *gk)
 			      verbose ? "" : " (run with --verbose for the verifier's log)");
 		return -1;
 	}
-	if (put_in_force(gk, &gk->cur, why, sizeof(why))) {
+	if (self_register_objects(gk->skel, gk->vmlinux, why, sizeof(why)) ||
+	    put_in_force(gk, &gk->cur, why, sizeof(why))) {
 		p_err("%s", why);
 		return -1;
 	}
@@ -410,6 +416,11 @@ static int start(struct gatekeeper *gk)
 	err = watchbpf__attach(gk->skel);
 	if (err) {
 		p_err("cannot attach the BPF LSM programs: %s", strerror(-err));
+		return -1;
+	}
+	gk->attached = true;
+	if (self_register_links(gk->skel, why, sizeof(why))) {
+		p_err("%s", why);
 		return -1;
 	}
 	gk->rb = ring_buffer__new(bpf_map__fd(gk->skel->maps.events), handle_event, gk, NULL);

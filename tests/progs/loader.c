@@ -25,7 +25,7 @@
  *   timeload N REPS   median ns to load an N-instruction XDP program
  *   probe TYPE EAT WHAT  a feature probe as libbpf makes them (r0 = 0; exit)
  *                     of TYPE and attach type EAT (a number), then WHAT:
- *                     hold, cgattach, cglink, perflink, perf, send, fork,
+ *                     hold, cgattach, cglink, nolink, perflink, perf, send, fork,
  *                     xdp (attach a real XDP program to lo while holding
  *                     the probe, and again after closing it), pin PATH
  *   probemap KIND     libbpf's global-data probe: a socket filter storing
@@ -35,6 +35,7 @@
  *                     helper ID(r1 = stack, r2 = 8, r3 = 0), as libbpf's
  *   probebig          an inert socket filter of 17 instructions
  *   unnamed           create a map without a name
+ *   getfd PID FD      pidfd_getfd() of PID's fd FD
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -347,6 +348,9 @@ static void probe(int type, int eat, const char *what, const char *arg)
 		else
 			close_ok(report("link_create", attach_cmd(BPF_LINK_CREATE, fd, cg, eat)));
 		close_ok(cg);
+	} else if (!strcmp(what, "nolink")) {
+		/* cilium/ebpf's probe: a link of program fd -1 must fail with EBADF */
+		report("no_link", attach_cmd(BPF_LINK_CREATE, -1, -1, 0));
 	} else if (!strcmp(what, "perflink")) {
 		/* libbpf's probe: a perf link to fd -1 must fail with EBADF */
 		report("perf_link", attach_cmd(BPF_LINK_CREATE, fd, -1, BPF_PERF_EVENT));
@@ -556,6 +560,14 @@ int main(int argc, char **argv)
 			insns[i] = MOV_IMM(0, 0);
 		insns[16] = EXIT();
 		close_ok(report("probe_load", load(BPF_PROG_TYPE_SOCKET_FILTER, "", insns, 17)));
+	} else if (!strcmp(how, "getfd") && argc > 3) {
+		int pidfd = report("pidfd_open", syscall(SYS_pidfd_open, atoi(arg), 0));
+
+		if (pidfd >= 0) {
+			close_ok(report("pidfd_getfd",
+					syscall(SYS_pidfd_getfd, pidfd, atoi(argv[3]), 0)));
+			close(pidfd);
+		}
 	} else if (!strcmp(how, "unnamed")) {
 		close_ok(report("map_create", create_map(BPF_MAP_TYPE_HASH, "", 8)));
 	} else if (!strcmp(how, "hold") && argc > 2) {

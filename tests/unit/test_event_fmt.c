@@ -273,6 +273,22 @@ TEST(op_index_rows_distinct)
 		CHECK(seen[i] == 1, "row %d used %u times", i, seen[i]);
 }
 
+/* A decision of LOADER (0: none) for REASON, as the text line shows it. */
+static const char *line_of(struct wbpf_event *e, const struct wb_fmt_ctx *fc, unsigned int loader,
+			   unsigned int reason, unsigned int prog_type)
+{
+	static char line[1024];
+
+	e->loader_id = loader;
+	e->reason = reason;
+	if (prog_type) {
+		e->has_obj = WB_OBJ_PROG;
+		e->obj_type = prog_type;
+	}
+	event_format_text(e, fc, line, sizeof(line));
+	return line;
+}
+
 /* What the probe door and its guards, and unnamed maps, say in the log. */
 TEST(format_probe_decisions)
 {
@@ -280,42 +296,29 @@ TEST(format_probe_decisions)
 	struct wbpf_event e;
 	struct wb_fmt_ctx fc;
 	struct wb_names n;
-	char line[1024];
 
 	names_init(&n, btf);
 	fc = ctx_of(&n);
 
 	fill(&e, "alice", 20, "", BPF_LINK_CREATE, WB_ACT_DENIED);
-	e.loader_id = 1;
-	e.reason = WB_R_PROBE_HELD;
-	event_format_text(&e, &fc, line, sizeof(line));
-	CHECK_STR(line, "process: alice pid: 20 pod: host op: cmd_28 action: Denied "
-			"reason: probe-held loader: alice");
-
+	CHECK_STR(line_of(&e, &fc, 1, WB_R_PROBE_HELD, 0),
+		  "process: alice pid: 20 pod: host op: cmd_28 action: Denied "
+		  "reason: probe-held loader: alice");
 	fill(&e, "alice", 21, "", WB_OP_PERF_IOCTL, WB_ACT_DENIED);
-	e.loader_id = 1;
-	e.reason = WB_R_PROBE_HELD;
-	event_format_text(&e, &fc, line, sizeof(line));
-	CHECK_STR(line, "process: alice pid: 21 pod: host op: perf_ioctl action: Denied "
-			"reason: probe-held loader: alice");
-
+	CHECK_STR(line_of(&e, &fc, 1, WB_R_PROBE_HELD, 0),
+		  "process: alice pid: 21 pod: host op: perf_ioctl action: Denied "
+		  "reason: probe-held loader: alice");
 	fill(&e, "sshd", 22, "", WB_OP_FD_RECEIVE, WB_ACT_DENIED);
-	e.reason = WB_R_PROBE_FD;
-	e.has_obj = WB_OBJ_PROG;
-	e.obj_type = BPF_PROG_TYPE_CGROUP_SKB;
-	event_format_text(&e, &fc, line, sizeof(line));
-	CHECK_STR(line, "process: sshd pid: 22 pod: host op: fd_receive type: cgroup_skb "
-			"action: Denied reason: probe-fd");
-
+	CHECK_STR(line_of(&e, &fc, 0, WB_R_PROBE_FD, BPF_PROG_TYPE_CGROUP_SKB),
+		  "process: sshd pid: 22 pod: host op: fd_receive type: cgroup_skb "
+		  "action: Denied reason: probe-fd");
 	/* an unnamed map: no name field, and the reason says why */
 	fill(&e, "bob", 23, "", BPF_MAP_CREATE, WB_ACT_DENIED);
-	e.loader_id = 2;
-	e.reason = WB_R_MAP_UNNAMED;
 	e.has_obj = WB_OBJ_MAP;
 	e.obj_type = BPF_MAP_TYPE_HASH;
-	event_format_text(&e, &fc, line, sizeof(line));
-	CHECK_STR(line, "process: bob pid: 23 pod: host op: map_create type: hash action: Denied "
-			"reason: map:unnamed loader: bob");
+	CHECK_STR(line_of(&e, &fc, 2, WB_R_MAP_UNNAMED, 0),
+		  "process: bob pid: 23 pod: host op: map_create type: hash action: Denied "
+		  "reason: map:unnamed loader: bob");
 	names_free(&n);
 	btf__free(btf);
 }

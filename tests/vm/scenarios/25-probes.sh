@@ -40,6 +40,8 @@ expect_ok "libbpf's probe_read_kernel probe passes kernel_reads: false: it never
 	$B/alice probehelper 113 tracepoint
 expect_ok "a perf link to fd -1 gets EBADF from the kernel, as libbpf's probe wants" \
 	sh -c "$B/alice probe tracepoint 0 perflink | grep -q 'perf_link: Bad file descriptor'"
+expect_ok "a link of program fd -1 gets EBADF, as cilium/ebpf's probe wants" \
+	sh -c "$B/alice probe tracepoint 0 nolink | grep -q 'no_link: Bad file descriptor'"
 
 # Attacks: a probe is never attached, never leaves its process
 expect_eperm "a held cgroup_sock probe cannot be attached (PROG_ATTACH)" $B/alice probe cgroup_sock 2 cgattach
