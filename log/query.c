@@ -236,6 +236,7 @@ enum { T_ACTION, T_OP, T_PROCESS, T_POD, T_LOADER, T_DENIED, NR_TABLES };
 struct summary {
 	struct table t[NR_TABLES];
 	uint64_t records, malformed, dropped, dropped_records;
+	uint64_t probes, probe_records; /* ProbesApproved: feature probes let through */
 	uint64_t first, last;
 };
 
@@ -323,6 +324,9 @@ void summary_add(struct summary *s, const struct wb_record *r)
 	if (!strcmp(r->action, "EventsDropped")) {
 		s->dropped += r->count;
 		s->dropped_records++;
+	} else if (!strcmp(r->action, "ProbesApproved")) {
+		s->probes += r->count;
+		s->probe_records++;
 	}
 }
 
@@ -401,6 +405,8 @@ void summary_print(const struct summary *s, FILE *out, int nfiles)
 	}
 	fprintf(out, "events dropped: %llu (in %llu EventsDropped records)\n",
 		(unsigned long long)s->dropped, (unsigned long long)s->dropped_records);
+	fprintf(out, "feature probes approved: %llu (in %llu ProbesApproved records)\n",
+		(unsigned long long)s->probes, (unsigned long long)s->probe_records);
 	print_table(&s->t[T_ACTION], "by action", out);
 	print_table(&s->t[T_OP], "by op", out);
 	print_table(&s->t[T_PROCESS], "by process", out);
@@ -463,6 +469,8 @@ void summary_print_json(const struct summary *s, FILE *out, int nfiles)
 		fputs(",\"first\":null,\"last\":null", out);
 	fprintf(out, ",\"events_dropped\":%llu,\"events_dropped_records\":%llu",
 		(unsigned long long)s->dropped, (unsigned long long)s->dropped_records);
+	fprintf(out, ",\"probes_approved\":%llu,\"probes_approved_records\":%llu",
+		(unsigned long long)s->probes, (unsigned long long)s->probe_records);
 	for (int i = 0; i < NR_TABLES; i++) {
 		json_table(&s->t[i], out, i == T_DENIED);
 		capped |= s->t[i].other != 0;

@@ -194,6 +194,7 @@ TEST(log_summary_counts)
 	summary_malformed(s, 2);
 
 	out = summary_of(s, false);
+	CHECK_HAS(out, "feature probes approved: 0 (in 0 ProbesApproved records)\n");
 	CHECK_HAS(out, "records: 18 in 2 files (and 2 malformed lines)\n");
 	CHECK_HAS(out, "time: 2026-11-21T05:55:15.000000000Z .. 2026-11-21T05:55:25.000000000Z\n");
 	CHECK_HAS(out, "events dropped: 17 (in 2 EventsDropped records)\n");
@@ -210,10 +211,33 @@ TEST(log_summary_counts)
 	CHECK_HAS(out, "{\"files\":2,\"records\":18,\"malformed\":2,"
 		       "\"first\":\"2026-11-21T05:55:15.000000000Z\","
 		       "\"last\":\"2026-11-21T05:55:25.000000000Z\",\"events_dropped\":17,"
-		       "\"events_dropped_records\":2,\"actions\":{\"Approved\":10,\"BPFDenied\":4,"
+		       "\"events_dropped_records\":2,\"probes_approved\":0,"
+		       "\"probes_approved_records\":0,\"actions\":{\"Approved\":10,\"BPFDenied\":4,"
 		       "\"EventsDropped\":2,\"Checkpoint\":1,\"Denied\":1},");
 	CHECK_HAS(out, ",\"top_denied\":[{\"process\":\"eve\",\"count\":3},"
 		       "{\"process\":\"mallory\",\"count\":2}],\"capped\":false}\n");
+	summary_free(s);
+}
+
+/* Feature probes are summed from the daemon's ProbesApproved records. */
+TEST(log_summary_counts_probes)
+{
+	struct summary *s = summary_new();
+	struct wb_record r;
+	char *out;
+
+	if (!CHECK(s != NULL, "summary_new"))
+		return;
+	r = rec(NULL, "-", "ProbesApproved");
+	r.loader = "bpftool";
+	r.count = 9;
+	summary_add(s, &r);
+	r.count = 4;
+	summary_add(s, &r);
+	out = summary_of(s, false);
+	CHECK_HAS(out, "feature probes approved: 13 (in 2 ProbesApproved records)\n");
+	out = summary_of(s, true);
+	CHECK_HAS(out, "\"probes_approved\":13,\"probes_approved_records\":2,");
 	summary_free(s);
 }
 
