@@ -6,6 +6,5 @@
 #include "bpf/self.bpf.h"
 
 volatile __u32 active_gen;
-volatile __u64 probe_seq;
 
 char LICENSE[] SEC("license") = "GPL";

@@ -55,9 +55,6 @@ WB_MAP struct {
 	__type(value, __u32);
 } probe_maps SEC(".maps");
 
-/* Numbers each guarded probe, so a slot never takes a reused aux for its own. */
-extern volatile __u64 probe_seq;
-
 /* Helpers a probe may call: they read nothing and change nothing. */
 static __always_inline bool pure_helper(__u32 id)
 {
@@ -189,19 +186,23 @@ static __always_inline bool probe_guardable(__u32 type)
 	return false;
 }
 
-/* A slot is live while its probe has references: an fd, a pin. The last
+/*
+ * A slot is live while its probe has references: an fd, a pin. The last
  * close drops the count at once; prog_owner forgets the program only after
  * an RCU grace period (bpf_prog_free), so the count decides, and the entry
- * (deleted before aux is freed) says the aux still is that program. */
+ * (deleted before aux is freed) says the aux still is a guarded probe. An
+ * aux freed and reused by another process's guarded probe keeps the slot
+ * live a while: a refusal too many, never one too few.
+ */
 static __always_inline bool slot_live(struct wbpf_task *lt, int i)
 {
 	struct wbpf_prog_owner *o;
-	__u64 aux = lt->probes[i].aux;
+	__u64 aux = lt->probes[i];
 
 	if (!aux)
 		return false;
 	o = bpf_map_lookup_elem(&prog_owner, &aux);
-	if (!o || o->seq != lt->probes[i].seq || !(o->flags & WB_PO_GUARDED))
+	if (!o || !(o->flags & WB_PO_GUARDED))
 		return false;
 	return BPF_CORE_READ((struct bpf_prog_aux *)aux, refcnt.counter) > 0;
 }
@@ -233,20 +234,25 @@ static __always_inline bool files_private(void)
 	return users <= threads;
 }
 
-/* Takes a free slot of the current process for the probe AUX, numbered
- * SEQ. False when the process already holds WB_PROBE_SLOTS probes. */
-static __always_inline bool hold_probe(__u64 aux, __u64 seq)
+/*
+ * Takes a free slot of the current process for the probe AUX, whose
+ * prog_owner entry says it is guarded already, so the slot is live the
+ * moment it is taken. A compare-and-swap: two threads of one process never
+ * take the same slot. False when the process already holds WB_PROBE_SLOTS.
+ */
+static __always_inline bool hold_probe(__u64 aux)
 {
 	struct wbpf_task *lt = leader_mark();
+	__u64 old;
 
 	if (!lt || !files_private())
 		return false;
 	for (int i = 0; i < WB_PROBE_SLOTS; i++) {
+		old = lt->probes[i];
 		if (slot_live(lt, i))
 			continue;
-		lt->probes[i].aux = aux;
-		lt->probes[i].seq = seq;
-		return true;
+		if (__sync_val_compare_and_swap(&lt->probes[i], old, aux) == old)
+			return true;
 	}
 	return false;
 }
@@ -290,11 +296,12 @@ static __always_inline bool probe_reason(__u8 reason, __u32 type)
 
 /*
  * The door for a program the loader's rules refuse for REASON. True when it
- * is let through as a probe; *flags then says how prog_owner keeps it.
- * Never for a loader whose programs must be signed.
+ * is let through as a probe, with its prog_owner entry (*OWNER, keyed by
+ * *AUX: the caller's, for the hook's stack is full) written. Never for a
+ * loader whose programs must be signed.
  */
 static __always_inline bool probe_door(struct bpf_prog *prog, struct loader_ctx *l, __u8 reason,
-				       __u32 *flags, __u64 *seq)
+				       struct wbpf_prog_owner *owner, __u64 *aux)
 {
 	__u32 type = prog->type;
 
@@ -304,15 +311,16 @@ static __always_inline bool probe_door(struct bpf_prog *prog, struct loader_ctx 
 		return false;
 	if (!probe_inert(prog, l->c, l->t->loader_id))
 		return false;
-	*flags = WB_PO_PROBE;
-	*seq = 0;
-	if (type == BPF_PROG_TYPE_SOCKET_FILTER)
-		return true;
-	*seq = __sync_fetch_and_add(&probe_seq, 1) + 1;
-	if (!hold_probe((__u64)prog->aux, *seq))
+	owner->flags = WB_PO_PROBE;
+	if (type != BPF_PROG_TYPE_SOCKET_FILTER)
+		owner->flags |= WB_PO_GUARDED;
+	if (bpf_map_update_elem(&prog_owner, aux, owner, BPF_ANY))
 		return false;
-	*flags |= WB_PO_GUARDED;
-	return true;
+	if (type == BPF_PROG_TYPE_SOCKET_FILTER || hold_probe(*aux))
+		return true;
+	bpf_map_delete_elem(&prog_owner, aux);
+	owner->flags = 0;
+	return false;
 }
 
 /*

@@ -148,8 +148,7 @@ int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct b
 	bpf_probe_read_kernel_str(name, sizeof(name), attr->prog_name);
 	reason = judge(prog, attr, c, name, &detail);
 	t->in_probe = 0;
-	if (reason && !tainted(t) && probe_door(prog, &l, reason, &owner.flags, &owner.seq)) {
-		bpf_map_update_elem(&prog_owner, &aux, &owner, BPF_ANY);
+	if (reason && !tainted(t) && probe_door(prog, &l, reason, &owner, &aux)) {
 		count_probe(BPF_PROG_LOAD, t->loader_id);
 		t->in_probe = 1; /* for locked_down, which the verifier asks next */
 		return 0;

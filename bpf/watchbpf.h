@@ -92,12 +92,9 @@ struct wbpf_task {
 	 * of its map writes goes through. On the thread group leader's mark. */
 	__u32 ro_writable;
 	/* Feature probes this process holds that must not be attached
-	 * (bpf/probe.bpf.h); kept on the thread group leader's mark. A slot
-	 * is live while prog_owner still has its aux with the same seq. */
-	struct {
-		__u64 aux;
-		__u64 seq;
-	} probes[WB_PROBE_SLOTS];
+	 * (bpf/probe.bpf.h), by prog->aux; kept on the thread group
+	 * leader's mark. */
+	__u64 probes[WB_PROBE_SLOTS];
 };
 
 /* prog_owner: who loaded a program, and whether it came in as a probe */
@@ -106,7 +103,6 @@ struct wbpf_task {
 struct wbpf_prog_owner {
 	__u32 loader_id;
 	__u32 flags;
-	__u64 seq;
 };
 
 /* Key of the digest -> loader map; the digest part is laid out as struct

@@ -36,6 +36,10 @@
  *   probebig          an inert socket filter of 17 instructions
  *   unnamed           create a map without a name
  *   getfd PID FD      pidfd_getfd() of PID's fd FD
+ *   proberace N       N rounds: a thread loads and closes probes while the
+ *                     main thread loads one and, once the other is done,
+ *                     attaches it to the root cgroup (two threads must not
+ *                     share a probe slot)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -384,6 +388,53 @@ static void probe(int type, int eat, const char *what, const char *arg)
 	close_ok(fd);
 }
 
+static volatile int race_stop;
+
+static void *probe_churn(void *arg)
+{
+	struct bpf_insn insns[] = { MOV_IMM(0, 0), EXIT() };
+
+	(void)arg;
+	while (!race_stop)
+		close_ok(load_eat(BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE, "", insns,
+				  2));
+	return NULL;
+}
+
+/* Rounds in which a probe got attached: there must be none. */
+static void probe_race(int rounds)
+{
+	struct bpf_insn insns[] = { MOV_IMM(0, 0), EXIT() };
+	int attached = 0, cg = cgroup_fd();
+
+	for (int i = 0; i < rounds; i++) {
+		pthread_t t;
+		int fd;
+
+		race_stop = 0;
+		if (pthread_create(&t, NULL, probe_churn, NULL))
+			break;
+		fd = load_eat(BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE, "", insns, 2);
+		race_stop = 1;
+		pthread_join(t, NULL);
+		if (fd >= 0 && !attach_cmd(BPF_PROG_ATTACH, fd, cg, BPF_CGROUP_INET_SOCK_CREATE)) {
+			union bpf_attr attr;
+
+			attached++; /* undone, or the cgroup creates no socket */
+			memset(&attr, 0, sizeof(attr));
+			attr.target_fd = cg;
+			attr.attach_bpf_fd = fd;
+			attr.attach_type = BPF_CGROUP_INET_SOCK_CREATE;
+			sys_bpf(BPF_PROG_DETACH, &attr);
+		}
+		close_ok(fd);
+	}
+	close_ok(cg);
+	printf("%s: probes attached in %d of %d rounds\n", LOADER_NAME, attached, rounds);
+	if (attached)
+		failed = 1;
+}
+
 /* libbpf's global-data probe: *(u64 *)(map value + 16) = 42 */
 static void probe_map(const char *kind)
 {
@@ -568,6 +619,8 @@ int main(int argc, char **argv)
 					syscall(SYS_pidfd_getfd, pidfd, atoi(argv[3]), 0)));
 			close(pidfd);
 		}
+	} else if (!strcmp(how, "proberace") && argc > 2) {
+		probe_race(atoi(arg));
 	} else if (!strcmp(how, "unnamed")) {
 		close_ok(report("map_create", create_map(BPF_MAP_TYPE_HASH, "", 8)));
 	} else if (!strcmp(how, "hold") && argc > 2) {

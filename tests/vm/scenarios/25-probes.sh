@@ -53,6 +53,7 @@ expect_line "its fd cannot be passed to another process (SCM_RIGHTS)" '^alice: r
 $B/alice probe cgroup_sock 2 xdp >/tmp/xdp.out 2>&1
 expect_line "while a probe is held, the process attaches nothing" '^alice: xdp_link_holding: Operation not permitted$' /tmp/xdp.out
 expect_line "once it is closed, attaching works at once" '^alice: xdp_link_after: ok$' /tmp/xdp.out
+expect_ok "two threads loading probes at once never share a slot (100 rounds)" $B/alice proberace 100
 expect_ok "a probe pinned by its loader..." $B/alice probe raw_tracepoint 0 pin /sys/fs/bpf/probe_pin
 expect_eperm "...is no loader's to take (OBJ_GET)" $B/alice getprog /sys/fs/bpf/probe_pin
 rm -f /sys/fs/bpf/probe_pin

@@ -35,31 +35,27 @@ daemon_map() {
 	done
 }
 
+# none_of NAME KEY CMD...: "CMD ID" works for none of the daemon's KEY ids
+none_of() {
+	local name=$1 key=$2 n=0 id ids
+	shift 2
+	ids=$(daemon_ids $key)
+	for id in $ids; do "$@" $id >/dev/null 2>&1 && n=$((n + 1)); done
+	if [ -n "$ids" ] && [ $n = 0 ]; then pass "$name"; else fail "$name" "$n of ids: $ids"; fi
+}
+
 attacks() { # MODE WHO CMD: every attack, by CMD (eve or alice's bpftool)
-	local mode=$1 who=$2 cmd=$3 n=0 id
+	local mode=$1 who=$2 cmd=$3
 	set -- $(daemon_map 29) # BPF_MAP_TYPE_TASK_STORAGE: task_marks
 	local tm_fd=$1 tm_id=$2
 	expect_eperm "$mode: $who cannot dump task_marks (MAP_GET_FD_BY_ID)" $cmd map dump id $tm_id
 	expect_eperm "$mode: $who cannot mark a task a loader through task_marks" \
 		$cmd map update id $tm_id key 0 0 0 0 value 1 0 0 0
-	for id in $(daemon_ids map_id); do
-		$cmd map freeze id $id >/tmp/freeze.out 2>&1 && n=$((n + 1))
-	done
-	if [ $n = 0 ]; then pass "$mode: $who freezes none of watchbpf's maps"
-	else fail "$mode: $who freezes none of watchbpf's maps" "$n frozen"; fi
-	n=0
-	for id in $(daemon_ids prog_id); do
-		$cmd prog show id $id >/dev/null 2>&1 && n=$((n + 1))
-	done
-	if [ $n = 0 ]; then pass "$mode: $who gets none of watchbpf's programs (PROG_GET_FD_BY_ID)"
-	else fail "$mode: $who gets none of watchbpf's programs (PROG_GET_FD_BY_ID)" "$n got"; fi
-	n=0
-	for id in $(daemon_ids link_id); do
-		$cmd link detach id $id >/dev/null 2>&1 && n=$((n + 1))
-	done
-	if [ $n = 0 ] && [ -n "$(daemon_ids link_id)" ]; then
-		pass "$mode: $who detaches none of watchbpf's links (LINK_GET_FD_BY_ID)"
-	else fail "$mode: $who detaches none of watchbpf's links (LINK_GET_FD_BY_ID)" "$n detached"; fi
+	none_of "$mode: $who freezes none of watchbpf's maps" map_id $cmd map freeze id
+	none_of "$mode: $who gets none of watchbpf's programs (PROG_GET_FD_BY_ID)" prog_id \
+		$cmd prog show id
+	none_of "$mode: $who detaches none of watchbpf's links (LINK_GET_FD_BY_ID)" link_id \
+		$cmd link detach id
 	expect_eperm "$mode: no root process takes task_marks' fd from the daemon (pidfd_getfd)" \
 		$B/alice getfd $WB_PID $tm_fd
 	expect_eperm "$mode: $who cannot load fmod_ret on security_bpf" \
