@@ -2,8 +2,8 @@
 /*
  * Maps: where a map fd is made (create, GET_FD_BY_ID, OBJ_GET of a pin), a
  * loader with map rules gets what its rule for the map's name grants:
- * rw, ro (a read-only fd: the kernel then refuses updates through it), or
- * none. So a bug in Alice cannot break Bob's maps. A map no rule names
+ * rw, ro (a read-only fd, which the kernel refuses updates through, or a
+ * read-write one, whose process then writes no map), or none. So a bug in Alice cannot break Bob's maps. A map no rule names
  * is refused, unless it is a feature probe's (bpf/probe.bpf.h).
  */
 #include "bpf/probe.bpf.h"
