@@ -118,24 +118,41 @@ static __always_inline struct wbpf_loader_cfg *cfg_of(struct wbpf_task *t, __u32
 	return c;
 }
 
-/* Taint is per process: the thread that opened bad collateral marks its
- * group leader too, and every thread checks both. */
-static __always_inline bool tainted(struct wbpf_task *t)
-{
-	struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
-	struct wbpf_task *lt;
-
-	if (t->tainted)
-		return true;
-	lt = bpf_task_storage_get(&task_marks, leader, NULL, 0);
-	return lt && lt->tainted;
-}
-
+/* The mark of the current thread group's leader: what a whole process
+ * holds (taint, probes, write-mode fds of read-only maps). */
 static __always_inline struct wbpf_task *leader_mark(void)
 {
 	struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
 
 	return bpf_task_storage_get(&task_marks, leader, NULL, 0);
+}
+
+/* Taint is per process: the thread that opened bad collateral marks its
+ * group leader too, and every thread checks both. */
+static __always_inline bool tainted(struct wbpf_task *t)
+{
+	struct wbpf_task *lt;
+
+	if (t->tainted)
+		return true;
+	lt = leader_mark();
+	return lt && lt->tainted;
+}
+
+/* The file behind FD in the current task's file table, or NULL. Racy: the
+ * fd can change before the kernel looks, so what it finds only names an
+ * object in the log, or decides what gains nothing from a swap. */
+static __always_inline struct file *file_of_fd(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *f = NULL;
+
+	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
 }
 
 /* What an object hook needs to judge the current task: its mark, its

@@ -97,16 +97,10 @@ static __always_inline bool probe_helper_ok(struct wbpf_loader_cfg *c, __u32 typ
  */
 static __always_inline bool probe_map_fd(int fd, __u32 loader)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *f = NULL;
+	struct file *f = file_of_fd(fd);
 	__u64 map;
 	__u32 *owner;
 
-	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return false;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
 	if (!f)
 		return false;
 	/* only a map's own file has the map as private_data */

@@ -46,14 +46,8 @@ static __always_inline void describe(struct wbpf_event *e, int cmd, union bpf_at
  * checks at bpf_map already guarantee, and names the map in the log. */
 static __always_inline struct bpf_map *map_of_fd(int fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *f = NULL;
+	struct file *f = file_of_fd(fd);
 
-	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
 	if (!f || BPF_CORE_READ(f, f_op) != (void *)&bpf_map_fops)
 		return NULL;
 	return BPF_CORE_READ(f, private_data);

@@ -193,7 +193,7 @@ static __always_inline void taint(struct wbpf_task *t)
 	t->tainted = 1;
 	/* a sleepable program reaches group_leader only under RCU */
 	bpf_rcu_read_lock();
-	lt = bpf_task_storage_get(&task_marks, bpf_get_current_task_btf()->group_leader, NULL, 0);
+	lt = leader_mark();
 	if (lt)
 		lt->tainted = 1;
 	bpf_rcu_read_unlock();
