@@ -29,7 +29,7 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BUILD)/bpf/maps.bpf.o $(filter-out $(BUILD)/bpf/maps.bpf.o,$(patsubst %.c,$(BUILD)/%.o,$(BPF_SRCS)))
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 UNIT_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRCS))
-TEST_PROGS := $(addprefix $(BUILD)/progs/,alice bob flood benchops)
+TEST_PROGS := $(addprefix $(BUILD)/progs/,alice bob flood benchops attack)
 TEST_BPF   := $(patsubst tests/progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard tests/progs/*.bpf.c))
 
 .PHONY: all clean deps demo test unit e2e bench format lint

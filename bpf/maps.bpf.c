@@ -6,5 +6,6 @@
 #include "bpf/self.bpf.h"
 
 volatile __u32 active_gen;
+volatile __u32 self_tgid;
 
 char LICENSE[] SEC("license") = "GPL";

@@ -35,6 +35,22 @@ WB_MAP struct {
 	__type(value, __u32);
 } guarded_funcs SEC(".maps");
 
+/* The daemon's process (tgid, init pid namespace), set by its own bpf()
+ * calls (bpf/syscall.bpf.c): 0 until the daemon has made one. */
+extern volatile __u32 self_tgid;
+
+#define WB_PF_KTHREAD 0x00200000 /* PF_KTHREAD: a define, not in BTF */
+
+/* A task that acts on the daemon: the daemon's own threads, the service
+ * manager (PID 1, which stops it at shutdown) and kernel threads may. */
+static __always_inline bool may_rule_daemon(void)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	return tgid == self_tgid || tgid == 1 || (cur->flags & WB_PF_KTHREAD);
+}
+
 static __always_inline bool is_self(__u32 kind, __u32 id)
 {
 	__u64 key = (__u64)kind << 32 | id;
@@ -60,6 +76,21 @@ static __always_inline int self_refuse(__u16 op, __u8 has_obj, __u32 obj_type, _
 		e->has_obj = has_obj;
 		e->obj_type = obj_type;
 		e->obj_id = obj_id;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return -EPERM;
+}
+
+/* Refuses the current task something it tried on the daemon's process
+ * (bpf/self.bpf.c), with DETAIL (a signal, a ptrace mode...) for the log. */
+static __always_inline int self_refuse_task(__u16 op, __u32 detail)
+{
+	struct wbpf_task *t = current_mark();
+	struct wbpf_event *e;
+
+	e = event_start(op, WB_ACT_DENIED, WB_R_SELF, t ? t->loader_id : 0, 0);
+	if (e) {
+		e->detail = detail;
 		bpf_ringbuf_submit(e, 0);
 	}
 	return -EPERM;

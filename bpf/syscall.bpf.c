@@ -149,8 +149,15 @@ int BPF_PROG(wb_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 	__u32 gen;
 	int ret = 0;
 
-	if (t && t->daemon)
+	if (t && t->daemon) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+		/* who the daemon is, in the init pid namespace, whatever
+		 * namespace it runs in: bpf/self.bpf.c guards this process */
+		if (self_tgid != tgid)
+			self_tgid = tgid;
 		return 0;
+	}
 	/* links have no hook of their own where their fds are made */
 	if (cmd == BPF_LINK_GET_FD_BY_ID && is_self(WB_SELF_LINK, BPF_CORE_READ(attr, link_id)))
 		return self_refuse(cmd, 0, 0, BPF_CORE_READ(attr, link_id));

@@ -30,6 +30,21 @@
 #define WB_OP_PROG_FD 0xfffc /* likewise for a program fd */
 #define WB_OP_PERF_IOCTL 0xfffb /* an ioctl of a perf event (attaches programs) */
 #define WB_OP_FD_RECEIVE 0xfffa /* an fd passed in (SCM_RIGHTS, pidfd_getfd) */
+/* what others try on the daemon (bpf/self.bpf.c); detail as said */
+#define WB_OP_SIGNAL 0xfff9 /* kill, tgkill, pidfd_send_signal, SIGIO; detail: signal */
+#define WB_OP_PTRACE 0xfff8 /* attach, /proc/PID/mem, process_vm_*, pidfd_getfd; detail: mode */
+#define WB_OP_TASK_SET 0xfff7 /* nice, scheduler, I/O priority, rlimits; detail: which */
+#define WB_OP_WRITE 0xfff6 /* a write-open of a file that rules the daemon; path */
+/* the kernel under it (bpf/kernel.bpf.c), by the policy's 'kernel' */
+#define WB_OP_MODULE 0xfff5 /* init_module, finit_module, autoload; path: the module */
+#define WB_OP_KEXEC 0xfff4 /* kexec_load, kexec_file_load */
+#define WB_OP_KERNEL_MEM 0xfff3 /* /dev/mem, /dev/port, /proc/kcore, ioperm...; detail: lockdown reason */
+
+/* detail of WB_OP_TASK_SET */
+#define WB_SET_NICE 1
+#define WB_SET_SCHEDULER 2
+#define WB_SET_IOPRIO 3
+#define WB_SET_RLIMIT 4
 
 enum wbpf_action {
 	WB_ACT_APPROVED = 1,
@@ -68,6 +83,9 @@ enum wbpf_reason {
 	WB_R_PROBE_HELD, /* attach while the process holds a feature probe */
 	WB_R_PROBE_FD, /* an fd of a feature probe, other than at its load */
 	WB_R_SELF, /* watchbpf's own objects, or the kernel's security hooks */
+	WB_R_MODULES, /* kernel.modules */
+	WB_R_KEXEC, /* kernel.kexec */
+	WB_R_KERNEL_MEM, /* kernel.memory */
 };
 
 /* event flags */
@@ -184,7 +202,17 @@ struct wbpf_defaults {
 	__u64 block; /* bit per bpf command, denied for non-loaders */
 	__u64 mnt_ns_inum; /* the initial mount namespace, for restrict */
 	__u32 signed_loaders[WB_MAX_SIGNED_LOADERS]; /* ids; 0 ends */
+	/* the kernel under watchbpf: WBPF_K_* for modules, kexec, memory */
+	__u8 modules;
+	__u8 kexec;
+	__u8 kernel_mem;
+	__u8 pad[5];
 };
+
+/* kernel.* settings: zero is the policy's default, allow */
+#define WBPF_K_ALLOW 0
+#define WBPF_K_RESTRICT 1 /* loaders, PID 1 and the kernel's own helpers */
+#define WBPF_K_DENY 2
 
 struct wbpf_event {
 	__u64 ts_boot_ns; /* bpf_ktime_get_boot_ns() */
@@ -213,10 +241,9 @@ struct wbpf_event {
 #define WB_OBJ_MAP 2
 
 /* Per-CPU counters; never lost, unlike events. Decisions by op and
- * action: ops 0..63 are bpf commands, then exec, open, map fd, prog fd,
- * perf ioctl, fd receive. */
+ * action: ops 0..63 are bpf commands, then the WB_OP_* from 0xffff down. */
 #define WB_NR_ACTIONS 6
-#define WB_NR_OPS 70
+#define WB_NR_OPS 77
 struct wbpf_counters {
 	__u64 decisions[WB_NR_OPS][WB_NR_ACTIONS];
 	__u64 audited;
@@ -229,17 +256,9 @@ static inline unsigned int wb_op_index(unsigned int op)
 {
 	if (op < 64)
 		return op;
-	if (op == WB_OP_EXEC)
-		return 64;
-	if (op == WB_OP_OPEN)
-		return 65;
-	if (op == WB_OP_MAP_FD)
-		return 66;
-	if (op == WB_OP_PROG_FD)
-		return 67;
-	if (op == WB_OP_PERF_IOCTL)
-		return 68;
-	return 69;
+	if (op >= WB_OP_KERNEL_MEM && op <= WB_OP_EXEC)
+		return 64 + (WB_OP_EXEC - op);
+	return WB_NR_OPS - 1;
 }
 
 #endif

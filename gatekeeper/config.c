@@ -228,6 +228,11 @@ static int build_loader(const struct wb_policy *pol, const struct wb_loader *l,
 	return 0;
 }
 
+static __u8 kernel_setting(enum wb_kernel_setting k)
+{
+	return k == WB_KERNEL_DENY ? WBPF_K_DENY : k == WB_KERNEL_RESTRICT ? WBPF_K_RESTRICT : WBPF_K_ALLOW;
+}
+
 int config_build(const struct wb_policy *pol, struct wb_ids *ids, int keyring,
 		 unsigned long long mnt_ns_inum, struct wb_config *out, char *err, size_t len)
 {
@@ -242,6 +247,9 @@ int config_build(const struct wb_policy *pol, struct wb_ids *ids, int keyring,
 	d->kill = pol->default_on_deny == WB_ON_DENY_KILL;
 	d->keyring = keyring;
 	d->mnt_ns_inum = mnt_ns_inum;
+	d->modules = kernel_setting(pol->kernel_modules);
+	d->kexec = kernel_setting(pol->kernel_kexec);
+	d->kernel_mem = kernel_setting(pol->kernel_memory);
 	for (size_t i = 0; i < pol->nr_block; i++)
 		if (set_bit(&d->block, 1, pol->block[i].id))
 			return fail(err, len, pol, pol->block[i].pos.line, pol->block[i].pos.col,

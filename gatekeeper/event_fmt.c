@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,7 +37,23 @@ static const char *const reasons[] = {
 	[WB_R_PROBE_HELD] = "probe-held",
 	[WB_R_PROBE_FD] = "probe-fd",
 	[WB_R_SELF] = "watchbpf-own",
+	[WB_R_MODULES] = "kernel-modules",
+	[WB_R_KEXEC] = "kernel-kexec",
+	[WB_R_KERNEL_MEM] = "kernel-memory",
 };
+
+/* detail of a task_set refusal (bpf/watchbpf.h WB_SET_*) */
+static const char *const task_sets[] = {
+	[WB_SET_NICE] = "nice",
+	[WB_SET_SCHEDULER] = "scheduler",
+	[WB_SET_IOPRIO] = "ioprio",
+	[WB_SET_RLIMIT] = "rlimit",
+};
+
+/* how a module or kernel image came (bpf/kernel.bpf.c WB_K_*) */
+static const char *const kernel_ways[] = { [1] = "request", [2] = "memory", [3] = "file" };
+
+#define NAMED(table, i) ((i) < sizeof(table) / sizeof(table[0]) && table[i] ? table[i] : "?")
 
 const char *event_loader(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx)
 {
@@ -80,6 +97,35 @@ static void clean(char *dst, const char *src, size_t n)
 	dst[i] = '\0';
 }
 
+/* What was tried on the daemon's process: "watchbpf-own:SIGKILL",
+ * "watchbpf-own:ptrace", "watchbpf-own:nice", "watchbpf-own:/proc/1/mem". */
+static const char *self_detail(const struct wbpf_event *e, const char *r, char *buf, size_t len)
+{
+	char path[WB_PATH_LEN + 1];
+	const char *sig;
+
+	switch (e->op) {
+	case WB_OP_SIGNAL:
+		sig = e->detail < 65 ? sigabbrev_np(e->detail) : NULL;
+		if (sig)
+			snprintf(buf, len, "%s:SIG%s", r, sig);
+		else
+			snprintf(buf, len, "%s:signal_%u", r, e->detail);
+		return buf;
+	case WB_OP_PTRACE:
+		snprintf(buf, len, "%s:ptrace", r);
+		return buf;
+	case WB_OP_TASK_SET:
+		snprintf(buf, len, "%s:%s", r, NAMED(task_sets, e->detail));
+		return buf;
+	case WB_OP_WRITE:
+		clean(path, e->path, sizeof(e->path));
+		snprintf(buf, len, "%s:%s", r, (e->flags & WB_EV_PATH) ? path : "?");
+		return buf;
+	}
+	return r;
+}
+
 const char *event_reason(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx, char *buf,
 			 size_t len)
 {
@@ -114,6 +160,17 @@ const char *event_reason(const struct wbpf_event *e, const struct wb_fmt_ctx *ct
 	case WB_R_MAX_INSNS:
 	case WB_R_KFUNC:
 		snprintf(buf, len, "%s:%u", r, e->detail);
+		return buf;
+	case WB_R_SELF:
+		return self_detail(e, r, buf, len);
+	case WB_R_MODULES:
+	case WB_R_KEXEC:
+		clean(path, e->path, sizeof(e->path));
+		snprintf(buf, len, "%s:%s%s%s", r, NAMED(kernel_ways, e->detail),
+			 (e->flags & WB_EV_PATH) ? ":" : "", (e->flags & WB_EV_PATH) ? path : "");
+		return buf;
+	case WB_R_KERNEL_MEM:
+		snprintf(buf, len, "%s:%s", r, lockdown_name(ctx->names, e->detail, hbuf, sizeof(hbuf)));
 		return buf;
 	}
 	return r;

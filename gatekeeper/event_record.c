@@ -62,6 +62,12 @@ static const char *rule_field(const struct wbpf_event *e)
 	case WB_R_NOT_VERITY:
 	case WB_R_COLLATERAL:
 		return "collateral";
+	case WB_R_MODULES:
+		return "kernel.modules";
+	case WB_R_KEXEC:
+		return "kernel.kexec";
+	case WB_R_KERNEL_MEM:
+		return "kernel.memory";
 	case WB_R_UNKNOWN_DIGEST:
 	case WB_R_NO_SIGNATURE:
 	case WB_R_BAD_SIGNATURE:

@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	{ "log", cmd_log, "log verify|show|summary FILE...  review decision logs" },
 	{ "status", cmd_status,
 	  "status [--json]                  counters, drops, policy of the running daemon" },
+	{ "stop", cmd_stop, "stop [--control SOCKET]          stop the running daemon" },
+	{ "reload", cmd_reload, "reload [--control SOCKET]        reload its policy and certificates" },
 	{ "doctor", cmd_doctor, "doctor                           report kernel support" },
 };
 

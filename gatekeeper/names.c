@@ -53,6 +53,9 @@ int names_init(struct wb_names *n, const struct btf *vmlinux)
 	if (!err &&
 	    enum_names(vmlinux, "bpf_func_id", "BPF_FUNC_", n->helper, WB_MAX_HELPERS) == -ENOMEM)
 		err = -ENOMEM;
+	if (!err && enum_names(vmlinux, "lockdown_reason", "LOCKDOWN_", n->lockdown,
+			       WB_MAX_LOCKDOWN) == -ENOMEM)
+		err = -ENOMEM;
 	if (err)
 		names_free(n);
 	return err;
@@ -67,6 +70,10 @@ void names_free(struct wb_names *n)
 	for (size_t i = 0; i < WB_MAX_HELPERS; i++) {
 		free(n->helper[i]);
 		n->helper[i] = NULL;
+	}
+	for (size_t i = 0; i < WB_MAX_LOCKDOWN; i++) {
+		free(n->lockdown[i]);
+		n->lockdown[i] = NULL;
 	}
 }
 
@@ -96,8 +103,30 @@ const char *op_name(const struct wb_names *n, unsigned int op, char *buf, size_t
 		return "perf_ioctl";
 	if (op == WB_OP_FD_RECEIVE)
 		return "fd_receive";
+	if (op == WB_OP_SIGNAL)
+		return "signal";
+	if (op == WB_OP_PTRACE)
+		return "ptrace";
+	if (op == WB_OP_TASK_SET)
+		return "task_set";
+	if (op == WB_OP_WRITE)
+		return "write";
+	if (op == WB_OP_MODULE)
+		return "module";
+	if (op == WB_OP_KEXEC)
+		return "kexec";
+	if (op == WB_OP_KERNEL_MEM)
+		return "kernel_mem";
 	if (op < WB_MAX_CMDS && n->cmd[op])
 		return n->cmd[op];
 	snprintf(buf, len, "cmd_%u", op);
+	return buf;
+}
+
+const char *lockdown_name(const struct wb_names *n, unsigned int id, char *buf, size_t len)
+{
+	if (id < WB_MAX_LOCKDOWN && n->lockdown[id])
+		return n->lockdown[id];
+	snprintf(buf, len, "lockdown_%u", id);
 	return buf;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * watchbpf --enforce|--audit POLICY: load the BPF LSM programs, give them
- * the policy, attach, and print one line per decision until SIGINT/SIGTERM.
- * SIGHUP reloads the policy and its certificates atomically: a policy that
- * fails to load leaves the running one in force.
+ * the policy, attach, and print one line per decision until `watchbpf stop`
+ * (or SIGINT/SIGTERM, which only PID 1 and the terminal can send it).
+ * `watchbpf reload` (or SIGHUP) reloads the policy and its certificates
+ * atomically: a policy that fails to load leaves the running one in force.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -26,6 +28,7 @@
 #include "gatekeeper/apply.h"
 #include "gatekeeper/commands.h"
 #include "gatekeeper/config.h"
+#include "gatekeeper/control.h"
 #include "gatekeeper/event_fmt.h"
 #include "gatekeeper/event_record.h"
 #include "gatekeeper/status.h"
@@ -47,7 +50,8 @@ struct loaded {
 struct gatekeeper {
 	const char *policy_path;
 	int mode_override; /* -1, or the command line's WB_MODE_* */
-	const char *log_path, *log_key, *status_path;
+	const char *log_path, *log_key, *status_path, *control_path;
+	int control_fd, epoll_fd; /* -1: none */
 	bool json_stdout;
 	unsigned int ringbuf_size;
 	struct wb_writer *log;
@@ -263,22 +267,100 @@ static void name_policy(struct gatekeeper *gk)
 	snprintf(gk->policy_version, sizeof(gk->policy_version), "%s", gk->cur.pol.version);
 }
 
-static void do_reload(struct gatekeeper *gk)
+/* Returns 0, or -1; either way MSG says what happened. */
+static int do_reload(struct gatekeeper *gk, char *msg, size_t len)
 {
 	struct loaded next;
 	char err[1024];
 
 	if (load_policy(gk, &next, err, sizeof(err)) || put_in_force(gk, &next, err, sizeof(err))) {
 		loaded_free(&next);
-		p_err("reload failed, policy %s stays in force: %s", gk->cur.pol.name, err);
-		return;
+		snprintf(msg, len, "reload failed, policy %s stays in force: %s", gk->cur.pol.name,
+			 err);
+		p_err("%s", msg);
+		return -1;
 	}
 	loaded_free(&gk->cur);
 	gk->cur = next;
 	name_policy(gk);
-	p_info("reloaded: %s policy %s (version %s)",
-	       gk->cur.pol.mode == WB_MODE_AUDIT ? "auditing" : "enforcing", gk->cur.pol.name,
-	       gk->cur.pol.version);
+	snprintf(msg, len, "reloaded: %s policy %s (version %s)",
+		 gk->cur.pol.mode == WB_MODE_AUDIT ? "auditing" : "enforcing", gk->cur.pol.name,
+		 gk->cur.pol.version);
+	p_info("%s", msg);
+	if (gk->log && writer_reopen(gk->log))
+		p_err("reopening %s: %s", gk->log_path, strerror(errno));
+	return 0;
+}
+
+/* One request of the control socket (gatekeeper/control.h). */
+static void serve_control(struct gatekeeper *gk)
+{
+	enum control_req req;
+	char msg[1200];
+	int cfd;
+
+	cfd = control_accept(gk->control_fd, &req);
+	if (cfd < 0)
+		return;
+	if (req == CTL_STOP) {
+		p_info("stop requested on %s", gk->control_path);
+		exiting = 1;
+		control_reply(cfd, true, "stopping");
+		return;
+	}
+	control_reply(cfd, !do_reload(gk, msg, sizeof(msg)), msg);
+}
+
+/* Waits up to TIMEOUT_MS for events or a control request, and handles
+ * them. Returns 0, or a negative errno when the ring buffer fails. */
+static int wait_and_handle(struct gatekeeper *gk, int timeout_ms)
+{
+	struct epoll_event ev[2];
+	int n, err;
+
+	n = epoll_wait(gk->epoll_fd, ev, 2, timeout_ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (int i = 0; i < n; i++) {
+		if (ev[i].data.u32 == 1) {
+			serve_control(gk);
+			continue;
+		}
+		err = ring_buffer__consume(gk->rb);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int open_control(struct gatekeeper *gk)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	char why[512];
+
+	gk->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (gk->epoll_fd < 0) {
+		p_err("epoll: %s", strerror(errno));
+		return -1;
+	}
+	ev.data.u32 = 0;
+	if (epoll_ctl(gk->epoll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(gk->rb), &ev)) {
+		p_err("epoll: %s", strerror(errno));
+		return -1;
+	}
+	if (!gk->control_path)
+		return 0;
+	gk->control_fd = control_listen(gk->control_path, why, sizeof(why));
+	if (gk->control_fd < 0) {
+		p_err("%s", why);
+		return -1;
+	}
+	ev.data.u32 = 1;
+	if (epoll_ctl(gk->epoll_fd, EPOLL_CTL_ADD, gk->control_fd, &ev)) {
+		p_err("epoll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* Marks this process as the daemon, whose own bpf() use is never denied.
@@ -428,6 +510,8 @@ static int start(struct gatekeeper *gk)
 		p_err("cannot open the event ring buffer: %s", strerror(errno));
 		return -1;
 	}
+	if (open_control(gk))
+		return -1;
 	origin_init(&gk->origin, gk->policy_name, gk->policy_version);
 	name_policy(gk);
 	if (gk->log_path) {
@@ -448,6 +532,15 @@ static int start(struct gatekeeper *gk)
 	return 0;
 }
 
+static void warn_policy(struct gatekeeper *gk)
+{
+	const char *warn[WB_MAX_WARNINGS];
+	size_t n = policy_warnings(&gk->cur.pol, warn, WB_MAX_WARNINGS);
+
+	for (size_t i = 0; i < n; i++)
+		p_info("warning: %s", warn[i]);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "Usage: %s --enforce POLICY | --audit POLICY | run [-v] POLICY\n",
@@ -466,9 +559,15 @@ int cmd_run(int argc, char **argv)
 		{ "log-format", required_argument, NULL, 'f' },
 		{ "status-file", required_argument, NULL, 's' },
 		{ "ringbuf-size", required_argument, NULL, 'r' },
+		{ "control", required_argument, NULL, 'c' },
 		{},
 	};
-	struct gatekeeper gk = { .mode_override = -1, .status_path = WB_STATUS_FILE };
+	struct gatekeeper gk = { .mode_override = -1,
+				 .status_path = WB_STATUS_FILE,
+				 .control_path = WB_CONTROL_SOCKET,
+				 .control_fd = -1,
+				 .epoll_fd = -1 };
+	char msg[1200];
 	time_t last_status = 0;
 	char *end;
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -503,6 +602,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 's':
 			gk.status_path = *optarg ? optarg : NULL;
+			break;
+		case 'c':
+			gk.control_path = *optarg ? optarg : NULL;
 			break;
 		case 'r':
 			gk.ringbuf_size = strtoul(optarg, &end, 0);
@@ -540,19 +642,18 @@ int cmd_run(int argc, char **argv)
 		ret = err == -2 ? 2 : 1;
 		goto out;
 	}
+	warn_policy(&gk);
 	p_info("%s policy %s", gk.cur.pol.mode == WB_MODE_AUDIT ? "auditing" : "enforcing",
 	       gk.cur.pol.name);
 	while (!exiting) {
-		err = ring_buffer__poll(gk.rb, 500);
+		err = wait_and_handle(&gk, 500);
 		if (err < 0 && err != -EINTR) {
 			p_err("reading events: %s", strerror(-err));
 			goto out;
 		}
 		if (reload) {
 			reload = 0;
-			do_reload(&gk);
-			if (gk.log && writer_reopen(gk.log))
-				p_err("reopening %s: %s", gk.log_path, strerror(errno));
+			do_reload(&gk, msg, sizeof(msg));
 		}
 		report_drops(&gk);
 		if (gk.log)
@@ -574,6 +675,12 @@ out:
 		p_err("closing %s: %s", gk.log_path, strerror(errno));
 	if (gk.status_path && gk.skel)
 		unlink(gk.status_path);
+	if (gk.control_fd >= 0) {
+		close(gk.control_fd);
+		unlink(gk.control_path);
+	}
+	if (gk.epoll_fd >= 0)
+		close(gk.epoll_fd);
 	ring_buffer__free(gk.rb);
 	watchbpf__destroy(gk.skel);
 	loaded_free(&gk.cur);

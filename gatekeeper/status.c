@@ -62,12 +62,9 @@ out:
 /* The op of counter row i, as the log names it. */
 static const char *op_of_index(const struct wb_names *n, int i, char *buf, size_t len)
 {
-	static const unsigned int special[WB_NR_OPS - 64] = {
-		WB_OP_EXEC, WB_OP_OPEN, WB_OP_MAP_FD, WB_OP_PROG_FD, WB_OP_PERF_IOCTL, WB_OP_FD_RECEIVE
-	};
-
-	if (i >= 64 && i - 64 < (int)ARRAY_SIZE(special))
-		return op_name(n, special[i - 64], buf, len);
+	/* rows 64.. are WB_OP_EXEC and the ops below it, in order */
+	if (i >= 64)
+		return op_name(n, WB_OP_EXEC - (unsigned int)(i - 64), buf, len);
 	return op_name(n, (unsigned int)i, buf, len);
 }
 

@@ -118,6 +118,7 @@ _Static_assert(sizeof(enum wb_bpf_default) == sizeof(int), "enum wb_bpf_default 
 _Static_assert(sizeof(enum wb_on_deny) == sizeof(int), "enum wb_on_deny is not int-sized");
 _Static_assert(sizeof(enum wb_access) == sizeof(int), "enum wb_access is not int-sized");
 _Static_assert(sizeof(enum wb_prog_signed) == sizeof(int), "enum wb_prog_signed not int-sized");
+_Static_assert(sizeof(enum wb_kernel_setting) == sizeof(int), "enum wb_kernel_setting not int-sized");
 
 static const struct enum_name mode_names[] = {
 	{ "enforce", WB_MODE_ENFORCE },
@@ -128,6 +129,12 @@ static const struct enum_name bpf_default_names[] = {
 	{ "deny", WB_BPF_DENY },
 	{ "allow", WB_BPF_ALLOW },
 	{ "restrict", WB_BPF_RESTRICT },
+};
+
+static const struct enum_name kernel_setting_names[] = {
+	{ "allow", WB_KERNEL_ALLOW },
+	{ "restrict", WB_KERNEL_RESTRICT },
+	{ "deny", WB_KERNEL_DENY },
 };
 
 static const struct enum_name on_deny_names[] = {
@@ -403,6 +410,27 @@ static const struct schema default_schema = {
 	.check = check_default,
 };
 
+#define KERNEL_FIELD(k, member)                                   \
+	{                                                         \
+		.key = k, .type = FT_ENUM,                        \
+		.off = offsetof(struct wb_policy, member),        \
+		.names = kernel_setting_names,                    \
+		.nr_names = ARRAY_SIZE(kernel_setting_names),     \
+	}
+
+static const struct field kernel_fields[] = {
+	KERNEL_FIELD("modules", kernel_modules),
+	KERNEL_FIELD("kexec", kernel_kexec),
+	KERNEL_FIELD("memory", kernel_memory),
+};
+
+/* 'kernel': what root may do to the kernel under watchbpf */
+static const struct schema kernel_schema = {
+	.what = "kernel",
+	.fields = kernel_fields,
+	.nr_fields = ARRAY_SIZE(kernel_fields),
+};
+
 static const struct field policy_fields[] = {
 	{
 		.key = "name",
@@ -430,6 +458,12 @@ static const struct field policy_fields[] = {
 		.type = FT_MAP,
 		.off = 0,
 		.schema = &default_schema,
+	},
+	{
+		.key = "kernel",
+		.type = FT_MAP,
+		.off = 0,
+		.schema = &kernel_schema,
 	},
 	{
 		.key = "loaders",
@@ -474,6 +508,11 @@ const char *wb_mode_name(enum wb_mode m)
 const char *wb_bpf_default_name(enum wb_bpf_default b)
 {
 	return name_of(bpf_default_names, ARRAY_SIZE(bpf_default_names), b);
+}
+
+const char *wb_kernel_setting_name(enum wb_kernel_setting k)
+{
+	return name_of(kernel_setting_names, ARRAY_SIZE(kernel_setting_names), k);
 }
 
 const char *wb_on_deny_name(enum wb_on_deny d)

@@ -56,6 +56,13 @@ enum wb_bpf_default {
 	WB_BPF_RESTRICT, /* only from the initial mount namespace */
 };
 
+/* The kernel under watchbpf: modules, kexec, kernel memory. */
+enum wb_kernel_setting {
+	WB_KERNEL_ALLOW,
+	WB_KERNEL_RESTRICT, /* loaders, PID 1 and the kernel's own helpers */
+	WB_KERNEL_DENY,
+};
+
 enum wb_on_deny {
 	WB_ON_DENY_DENY,
 	WB_ON_DENY_KILL,
@@ -136,6 +143,7 @@ struct wb_policy {
 	struct wb_name_ref *block; /* bpf commands, for default_bpf != DENY */
 	size_t nr_block;
 	enum wb_on_deny default_on_deny;
+	enum wb_kernel_setting kernel_modules, kernel_kexec, kernel_memory;
 };
 
 /*
@@ -151,6 +159,11 @@ int policy_load_string(const char *fname, const char *text, size_t len, struct w
 		       char *err, size_t errlen);
 /* Safe on a zeroed policy and on one already freed; leaves pol zeroed. */
 void policy_free(struct wb_policy *pol);
+
+/* What a valid policy leaves open to root (policy/warnings.c): up to N
+ * sentences into OUT, static strings; returns how many. */
+#define WB_MAX_WARNINGS 4
+size_t policy_warnings(const struct wb_policy *pol, const char **out, size_t n);
 
 /*
  * Fills the id of every wb_name_ref: program and attach types from libbpf's
@@ -180,6 +193,7 @@ extern const size_t wb_nr_kernel_read_helpers;
  * "required"); "unknown" for a value out of range. */
 const char *wb_mode_name(enum wb_mode m);
 const char *wb_bpf_default_name(enum wb_bpf_default b);
+const char *wb_kernel_setting_name(enum wb_kernel_setting k);
 const char *wb_on_deny_name(enum wb_on_deny d);
 const char *wb_access_name(enum wb_access a);
 const char *wb_prog_signed_name(enum wb_prog_signed s);

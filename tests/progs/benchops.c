@@ -3,9 +3,12 @@
  * Hot-path costs for `make bench`: median nanoseconds per operation over
  * BATCHES batches, for a task the policy does not concern.
  *   benchops open N FILE      open()+close() of FILE
+ *   benchops openw N FILE     the same, opened for writing
+ *   benchops kill N -         kill(parent, 0): a signal's permission check
  *   benchops forkexec N PATH  fork + exec PATH + wait
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +47,15 @@ int main(int argc, char **argv)
 		unsigned long long t0 = now_ns();
 
 		for (unsigned long i = 0; i < n; i++) {
-			if (!strcmp(argv[1], "open")) {
-				int fd = open(argv[3], O_RDONLY);
+			if (!strcmp(argv[1], "open") || !strcmp(argv[1], "openw")) {
+				int fd = open(argv[3], argv[1][4] ? O_WRONLY : O_RDONLY);
 
 				if (fd < 0)
 					return 1;
 				close(fd);
+			} else if (!strcmp(argv[1], "kill")) {
+				if (kill(getppid(), 0))
+					return 1;
 			} else {
 				pid_t pid = fork();
 

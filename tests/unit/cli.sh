@@ -46,6 +46,10 @@ expect "run: unknown --log-format" 2 "'text' or 'json'" "$W" --log-format xml --
 expect "run: ring buffer size must be a power of 2" 2 "power of 2" "$W" --ringbuf-size 5000 --enforce "$top/examples/alice.yaml"
 expect "run: --log-sign-key needs --log" 2 "needs --log" "$W" --log-sign-key k.pem --enforce "$top/examples/alice.yaml"
 expect "status without a daemon" 1 "no running gatekeeper" "$W" status --file "$tmp/none.json"
+expect "stop without a daemon" 1 "no watchbpf daemon answers on $tmp/none.sock" "$W" stop --control "$tmp/none.sock"
+expect "reload without a daemon" 1 "no watchbpf daemon answers on" "$W" reload --control "$tmp/none.sock"
+expect "stop: stray argument" 2 'usage: watchbpf stop' "$W" stop now
+expect "help lists stop and reload" 0 '' sh -c "'$W' help | grep -q '^  stop ' && '$W' help | grep -q '^  reload '"
 
 # This machine's kernel refuses BPF LSM: one clear line, exit 1, no libbpf dump
 "$W" --enforce "$top/examples/alice.yaml" >"$tmp/out" 2>"$tmp/err"

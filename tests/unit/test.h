@@ -7,6 +7,7 @@
 #ifndef WATCHBPF_TEST_H
 #define WATCHBPF_TEST_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,5 +52,21 @@ void test_register(struct test_case *tc);
 		CHECK(__a &&__b && !strcmp(__a, __b), "got \"%s\", want \"%s\"", \
 		      __a ? __a : "(null)", __b ? __b : "(null)");               \
 	})
+
+/* Text on stderr of a command that succeeded: nothing, or lines of
+ * warnings only ("FILE: warning: ..."). */
+static inline bool only_warnings(const char *s)
+{
+	while (*s) {
+		const char *nl = strchr(s, '\n'), *w = strstr(s, ": warning: ");
+
+		if (!nl || !w || w > nl)
+			return false;
+		s = nl + 1;
+	}
+	return true;
+}
+
+#define CHECK_ONLY_WARNINGS(s) CHECK(only_warnings(s), "not only warnings: \"%s\"", s)
 
 #endif

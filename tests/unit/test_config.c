@@ -51,3 +51,34 @@ TEST(collateral_hook_only_when_a_loader_has_collateral)
 	cfg.cfg[cfg.id_of[1]].flags &= ~WB_LC_VALID;
 	CHECK_INT(config_has_collateral(&cfg), ==, 0);
 }
+
+/* kernel.*: allow unless the policy says otherwise, each on its own */
+TEST(kernel_settings_reach_the_defaults)
+{
+	static struct wb_config cfg;
+
+	CHECK_INT(build("name: p\nloaders: []\n", &cfg), ==, 0);
+	CHECK_INT(cfg.defaults.modules, ==, WBPF_K_ALLOW);
+	CHECK_INT(cfg.defaults.kexec, ==, WBPF_K_ALLOW);
+	CHECK_INT(cfg.defaults.kernel_mem, ==, WBPF_K_ALLOW);
+	CHECK_INT(build("name: p\nkernel:\n  modules: restrict\n  kexec: deny\nloaders: []\n", &cfg),
+		  ==, 0);
+	CHECK_INT(cfg.defaults.modules, ==, WBPF_K_RESTRICT);
+	CHECK_INT(cfg.defaults.kexec, ==, WBPF_K_DENY);
+	CHECK_INT(cfg.defaults.kernel_mem, ==, WBPF_K_ALLOW);
+}
+
+TEST(kernel_settings_errors_name_the_line)
+{
+	static const char bad_value[] = "name: p\nkernel:\n  memory: off\nloaders: []\n";
+	static const char bad_key[] = "name: p\nkernel: {module: deny}\nloaders: []\n";
+	struct wb_policy pol;
+	char err[512];
+
+	CHECK_INT(policy_load_string("t.yaml", bad_value, strlen(bad_value), &pol, err, sizeof(err)),
+		  ==, -1);
+	CHECK_STR(err, "t.yaml:3:11: 'memory' must be one of: allow, restrict, deny (got 'off')");
+	CHECK_INT(policy_load_string("t.yaml", bad_key, strlen(bad_key), &pol, err, sizeof(err)), ==,
+		  -1);
+	CHECK_STR(err, "t.yaml:2:10: unknown key 'module' in kernel (expected: modules, kexec, memory)");
+}

@@ -25,6 +25,9 @@ static struct btf *fake_vmlinux(void)
 	btf__add_enum(btf, "bpf_func_id", 4);
 	btf__add_enum_value(btf, "BPF_FUNC_probe_write_user", 36);
 	btf__add_enum_value(btf, "BPF_FUNC_probe_read_kernel", 113);
+	btf__add_enum(btf, "lockdown_reason", 4);
+	btf__add_enum_value(btf, "LOCKDOWN_DEV_MEM", 2);
+	btf__add_enum_value(btf, "LOCKDOWN_KCORE", 21);
 	return btf;
 }
 
@@ -259,8 +262,11 @@ TEST(format_reasons_and_actions)
 /* Every op has its own row of counters. */
 TEST(op_index_rows_distinct)
 {
-	static const unsigned int special[] = { WB_OP_EXEC,    WB_OP_OPEN,	 WB_OP_MAP_FD,
-						WB_OP_PROG_FD, WB_OP_PERF_IOCTL, WB_OP_FD_RECEIVE };
+	static const unsigned int special[] = {
+		WB_OP_EXEC,	  WB_OP_OPEN,	 WB_OP_MAP_FD,	 WB_OP_PROG_FD, WB_OP_PERF_IOCTL,
+		WB_OP_FD_RECEIVE, WB_OP_SIGNAL,	 WB_OP_PTRACE,	 WB_OP_TASK_SET, WB_OP_WRITE,
+		WB_OP_MODULE,	  WB_OP_KEXEC,	 WB_OP_KERNEL_MEM
+	};
 	unsigned int seen[WB_NR_OPS] = {};
 
 	for (unsigned int op = 0; op < 64; op++)
@@ -319,6 +325,70 @@ TEST(format_probe_decisions)
 	CHECK_STR(line_of(&e, &fc, 2, WB_R_MAP_UNNAMED, 0),
 		  "process: bob pid: 23 pod: host op: map_create type: hash action: Denied "
 		  "reason: map:unnamed loader: bob");
+	names_free(&n);
+	btf__free(btf);
+}
+
+/* What others tried on the daemon, and on the kernel under it. */
+TEST(format_self_and_kernel_decisions)
+{
+	struct btf *btf = fake_vmlinux();
+	struct wbpf_event e;
+	struct wb_fmt_ctx fc;
+	struct wb_names n;
+	char buf[16];
+
+	names_init(&n, btf);
+	fc = ctx_of(&n);
+	CHECK_STR(op_name(&n, WB_OP_SIGNAL, buf, sizeof(buf)), "signal");
+	CHECK_STR(op_name(&n, WB_OP_KERNEL_MEM, buf, sizeof(buf)), "kernel_mem");
+
+	fill(&e, "eve", 30, "", WB_OP_SIGNAL, WB_ACT_DENIED);
+	e.detail = 9;
+	CHECK_STR(line_of(&e, &fc, 0, WB_R_SELF, 0),
+		  "process: eve pid: 30 pod: host op: signal action: Denied "
+		  "reason: watchbpf-own:SIGKILL");
+	e.detail = 99; /* no such signal: its number */
+	CHECK_STR(line_of(&e, &fc, 2, WB_R_SELF, 0),
+		  "process: eve pid: 30 pod: host op: signal action: Denied "
+		  "reason: watchbpf-own:signal_99 loader: bob");
+	fill(&e, "eve", 31, "", WB_OP_PTRACE, WB_ACT_DENIED);
+	CHECK_STR(line_of(&e, &fc, 0, WB_R_SELF, 0),
+		  "process: eve pid: 31 pod: host op: ptrace action: Denied reason: watchbpf-own:ptrace");
+	fill(&e, "eve", 32, "", WB_OP_TASK_SET, WB_ACT_DENIED);
+	e.detail = WB_SET_RLIMIT;
+	CHECK_STR(line_of(&e, &fc, 0, WB_R_SELF, 0),
+		  "process: eve pid: 32 pod: host op: task_set action: Denied "
+		  "reason: watchbpf-own:rlimit");
+	/* a path with a space cannot forge a field */
+	fill(&e, "eve", 33, "", WB_OP_WRITE, WB_ACT_DENIED);
+	e.flags = WB_EV_PATH;
+	strcpy(e.path, "/sys/fs/cgroup/a b/cgroup.kill");
+	CHECK_STR(line_of(&e, &fc, 0, WB_R_SELF, 0),
+		  "process: eve pid: 33 pod: host op: write action: Denied "
+		  "reason: watchbpf-own:/sys/fs/cgroup/a?b/cgroup.kill");
+
+	fill(&e, "eve", 34, "", WB_OP_MODULE, WB_ACT_DENIED);
+	e.detail = 1;
+	e.flags = WB_EV_PATH;
+	strcpy(e.path, "fs-xfs");
+	CHECK_STR(line_of(&e, &fc, 0, WB_R_MODULES, 0),
+		  "process: eve pid: 34 pod: host op: module action: Denied "
+		  "reason: kernel-modules:request:fs-xfs");
+	fill(&e, "eve", 35, "", WB_OP_KEXEC, WB_ACT_DENIED);
+	e.detail = 2;
+	CHECK_STR(line_of(&e, &fc, 0, WB_R_KEXEC, 0),
+		  "process: eve pid: 35 pod: host op: kexec action: Denied reason: kernel-kexec:memory");
+	fill(&e, "eve", 36, "", WB_OP_KERNEL_MEM, WB_ACT_DENIED);
+	e.detail = 2;
+	e.flags = WB_EV_AUDIT;
+	CHECK_STR(line_of(&e, &fc, 0, WB_R_KERNEL_MEM, 0),
+		  "process: eve pid: 36 pod: host op: kernel_mem action: Denied audit "
+		  "reason: kernel-memory:dev_mem");
+	e.detail = 40; /* unknown to this BTF */
+	CHECK_STR(line_of(&e, &fc, 0, WB_R_KERNEL_MEM, 0),
+		  "process: eve pid: 36 pod: host op: kernel_mem action: Denied audit "
+		  "reason: kernel-memory:lockdown_40");
 	names_free(&n);
 	btf__free(btf);
 }

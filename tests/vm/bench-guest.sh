@@ -43,6 +43,28 @@ for round in 1 2 3; do
 done
 measure >>/tmp/without
 
+# Self-protection's hooks sit on every open() and every signal; a task the
+# policy does not concern pays for them what it pays for any BPF LSM
+# program there. Against empty programs on the same hooks, with a policy
+# that hooks nothing else on those paths (no collateral).
+sed '/collateral:/,$d' /tmp/bench.yaml >/tmp/bench-self.yaml
+self_cost() {
+	echo "$($B/benchops open 50000 /tmp/f) $($B/benchops openw 50000 /tmp/f)" \
+		"$($B/benchops kill 100000 -)"
+}
+: >/tmp/self-with
+: >/tmp/self-empty
+for round in 1 2 3; do
+	start_gatekeeper --enforce /tmp/bench-self.yaml --status-file "" >/dev/null || { cat /tmp/wb.err; exit 1; }
+	self_cost >>/tmp/self-with
+	stop_gatekeeper
+	for o in empty_file_open empty_task_kill; do
+		bpftool prog loadall /mnt/bpf/$o.bpf.o /sys/fs/bpf/$o autoattach || exit 1
+	done
+	self_cost >>/tmp/self-empty
+	rm -rf /sys/fs/bpf/empty_file_open /sys/fs/bpf/empty_task_kill
+done
+
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # row WHAT COLUMN TARGET [FILE]: the median of COLUMN with the gatekeeper
 # (or in FILE) against without it; no TARGET: for reference only
@@ -66,4 +88,8 @@ row "open()+close(), not a loader" 1 1.03
 row "open()+close(), an empty LSM file_open" 1 "" /tmp/empty
 row "fork+exec, not a loader" 2 1.03
 row "load a 100,000-insn program (alice)" 3 1.10
+cp /tmp/self-empty /tmp/without
+row "open(), self-protection vs empty file_open" 1 1.01 /tmp/self-with
+row "open(O_WRONLY), self-protection vs empty" 2 1.01 /tmp/self-with
+row "kill(pid, 0), self-protection vs empty" 3 1.01 /tmp/self-with
 echo "BENCH-END"

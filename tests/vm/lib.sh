@@ -60,12 +60,13 @@ start_gatekeeper() {
 	return 1
 }
 
-# reload_gatekeeper POLICY CHECK: SIGHUP, and the check CHECK that a new
+# reload_gatekeeper POLICY CHECK: `watchbpf reload` (other processes'
+# signals do not reach the daemon), and the check CHECK that a new
 # "reloaded: enforcing policy POLICY" line comes within 5 s
 reload_gatekeeper() {
 	local before
 	before=$(grep -c "reloaded: enforcing policy $1" /tmp/wb.err)
-	kill -HUP $WB_PID
+	watchbpf reload >/dev/null 2>&1
 	i=0
 	while [ "$(grep -c "reloaded: enforcing policy $1" /tmp/wb.err)" = "$before" ] && [ $i -lt 50 ]; do
 		sleep 0.1
@@ -75,9 +76,9 @@ reload_gatekeeper() {
 	else fail "$2" "no reload of policy $1 within 5 s" "$(tail -n 3 /tmp/wb.err)"; fi
 }
 
-# stop_gatekeeper: SIGINT, and the exit status of watchbpf
+# stop_gatekeeper: `watchbpf stop`, and the exit status of watchbpf
 stop_gatekeeper() {
-	kill -INT $WB_PID
+	watchbpf stop >/dev/null
 	wait $WB_PID
 }
 

@@ -75,13 +75,14 @@ rm -f /sys/fs/bpf/eve2
 echo "--- decision log"
 cat /tmp/wb.out
 
-# Audit mode: the same decisions, logged as such, and nothing denied; SIGTERM
-# ends it as cleanly as SIGINT.
+# Audit mode: the same decisions, logged as such, and nothing denied;
+# `watchbpf stop` ends it cleanly.
 if start_gatekeeper --audit /tmp/alice.yaml; then pass "audit: gatekeeper starts"; else fail "audit: gatekeeper starts"; fi
 expect_line "audit: says it audits" '^watchbpf: auditing policy alice-demo$' /tmp/wb.err
 expect_ok "audit: tmpfs alice is allowed" /tmp/alice
 expect_ok "audit: alice is allowed" $B/alice
-kill -TERM $WB_PID
-if wait $WB_PID; then pass "gatekeeper exits 0 on SIGTERM"; else fail "gatekeeper exits 0 on SIGTERM"; fi
+watchbpf stop >/tmp/stop.out 2>&1
+expect_line "watchbpf stop says so" '^stopping$' /tmp/stop.out
+if wait $WB_PID; then pass "gatekeeper exits 0 on watchbpf stop"; else fail "gatekeeper exits 0 on watchbpf stop"; fi
 expect_line "audit: tmpfs alice's load logged as would-be denial" "^process: alice pid: [0-9]+ pod: host op: load type: xdp name: from_netdev action: BPFDenied audit reason: not-loader$" /tmp/wb.out
 expect_line "audit: alice's load approved" "^process: alice pid: [0-9]+ pod: host op: load type: xdp name: from_netdev action: Approved loader: alice$" /tmp/wb.out

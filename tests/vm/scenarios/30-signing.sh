@@ -32,12 +32,14 @@ expect_ok "alice, signed, at her own path, is approved" $S/alice
 ln -sf $S/bob /tmp/boblink
 expect_ok "a symlink to bob still runs bob's file at bob's path" /tmp/boblink
 
-# SIGHUP: a broken policy leaves the running one in force
+# reload: a broken policy leaves the running one in force, and the one who
+# asked is told why
 cp /tmp/signed.yaml /tmp/signed.good
 echo "bogus: [" >>/tmp/signed.yaml
-kill -HUP $WB_PID
-sleep 2
-expect_line "a broken policy on SIGHUP is refused" "reload failed, policy signed stays in force" /tmp/wb.err
+if watchbpf reload >/tmp/reload.out 2>&1; then fail "watchbpf reload of a broken policy fails" "$(cat /tmp/reload.out)"
+else pass "watchbpf reload of a broken policy fails"; fi
+expect_line "... and says why" "error: reload failed, policy signed stays in force: .*signed.yaml:[0-9]+" /tmp/reload.out
+expect_line "a broken policy on reload is refused" "reload failed, policy signed stays in force" /tmp/wb.err
 expect_ok "bob still approved after a failed reload" $S/bob
 
 # SIGHUP with the CI certificate replaced: bob is revoked for new execs

@@ -76,7 +76,8 @@ start_gatekeeper --enforce /tmp/live.yaml --status-file /tmp/coll-st.json ||
 	fail "gatekeeper starts (no collateral)" "$(cat /tmp/wb.err)"
 hooks_now
 expect_line "status lists the hooks attached" '^hooks +\[.*"lsm/bpf".*\]$' /tmp/coll-st.txt
-expect_no_line "no loader has collateral: file_open is not hooked" 'file_open' /tmp/coll-st.txt
+expect_no_line "no loader has collateral: file_open is not hooked for it" 'lsm.s/file_open' /tmp/coll-st.txt
+expect_line "(self-protection's file_open is, always)" '"lsm/file_open"' /tmp/coll-st.txt
 expect_ok "without collateral, alice opening anything keeps loading" $B/alice open /mnt/coll/bad.o
 reload_to /tmp/coll.yaml collateral
 hooks_now
@@ -85,6 +86,6 @@ $B/alice open /mnt/coll/bad.o >/tmp/taint2.out 2>&1
 expect_line "collateral added by reload taints" '^alice: prog_load: Operation not permitted$' /tmp/taint2.out
 reload_to /tmp/nocoll.yaml nocoll
 hooks_now
-expect_no_line "collateral gone: file_open is unhooked" 'file_open' /tmp/coll-st.txt
+expect_no_line "collateral gone: file_open is unhooked" 'lsm.s/file_open' /tmp/coll-st.txt
 expect_ok "and unverified files no longer taint" $B/alice open /mnt/coll/bad.o
 stop_gatekeeper || fail "collateral reloads: gatekeeper stops cleanly"

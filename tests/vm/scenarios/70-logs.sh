@@ -22,7 +22,7 @@ sleep 2
 hwm=$(awk '/^VmHWM:/ { print $2 }' /proc/$WB_PID/status)
 watchbpf status --file /tmp/st.json >/tmp/status.txt
 watchbpf status --file /tmp/st.json --json >/tmp/status.json
-kill -INT $WB_PID
+watchbpf stop >/dev/null
 wait $WB_PID
 expect_line "status: policy" '^policy +flood$' /tmp/status.txt
 expect_line "status: hooks" '^hooks +\[.*"lsm/bpf".*\]$' /tmp/status.txt
@@ -63,11 +63,11 @@ while ! grep -q 'enforcing policy rotate' /tmp/rot.err && [ $i -lt 600 ]; do sle
 $B/alice >/dev/null
 /mnt/signed/bob-unsigned >/dev/null 2>&1
 mv /tmp/rot.jsonl /tmp/rot.jsonl.1
-kill -HUP $WB_PID
+watchbpf reload >/dev/null
 sleep 2
 $B/alice >/dev/null
 sleep 1
-kill -INT $WB_PID
+watchbpf stop >/dev/null
 wait $WB_PID
 expect_ok "rotated logs verify as one chain" watchbpf log verify /tmp/rot.jsonl.1 /tmp/rot.jsonl --cert /mnt/keys/ci.pem
 watchbpf log verify /tmp/rot.jsonl --cert /mnt/keys/ci.pem >/tmp/v.out 2>&1

@@ -76,7 +76,7 @@ expect_line "log: eve's task_marks fd refused, named" "process: eve pid: [0-9]+ 
 expect_line "log: alice's too" "process: alice pid: [0-9]+ pod: host op: map_fd type: task_storage action: Denied reason: watchbpf-own loader: alice$" $L
 expect_line "log: a program fd refused" "op: prog_fd type: lsm action: Denied reason: watchbpf-own" $L
 expect_line "log: a link fd refused" "op: link_get_fd_by_id action: Denied reason: watchbpf-own" $L
-expect_line "log: pidfd_getfd refused" "op: fd_receive type: task_storage action: Denied reason: watchbpf-own" $L
+expect_line "log: pidfd_getfd refused (it asks for ptrace access first)" "op: ptrace action: Denied reason: watchbpf-own:ptrace" $L
 expect_line "log: fmod_ret on a security hook refused" "op: load type: tracing action: Denied reason: watchbpf-own" $L
 
 # audit mode lifts no part of it

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Self-protection of the daemon's process: nobody but the daemon itself,
+ * the service manager (PID 1) and the kernel stops, kills, freezes, traces
+ * or starves it. Every hook returns at once unless the task acted on is the
+ * daemon, so other tasks pay only the trampoline (make bench). Not a policy
+ * decision: no policy, audit included, lifts it. Signals the kernel sends on
+ * its own (Ctrl-C on a terminal, the OOM killer) never reach these hooks.
+ */
+#include "bpf/self.bpf.h"
+
+#define WB_PTRACE_MODE_ATTACH 0x02
+#define WB_PROC_SUPER_MAGIC 0x9fa0
+#define WB_CGROUP2_SUPER_MAGIC 0x63677270
+
+struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+void bpf_task_release(struct task_struct *p) __ksym;
+
+static __always_inline bool is_daemon_task(struct task_struct *p)
+{
+	__u32 self = self_tgid;
+
+	return self && p->tgid == self;
+}
+
+/* kill, tgkill, pidfd_send_signal, rt_sigqueueinfo: every signal a task
+ * sends. Signal 0 (does it exist?) harms nobody. */
+SEC("lsm/task_kill")
+int BPF_PROG(wb_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
+	     const struct cred *cred)
+{
+	if (!is_daemon_task(p) || !sig || may_rule_daemon())
+		return 0;
+	return self_refuse_task(WB_OP_SIGNAL, sig);
+}
+
+/* F_SETOWN + F_SETSIG: I/O on a file signals its owner, from whatever
+ * context the I/O completes in; the daemon owns no such file. */
+SEC("lsm/file_send_sigiotask")
+int BPF_PROG(wb_sigiotask, struct task_struct *tsk, struct fown_struct *fown, int sig)
+{
+	if (!is_daemon_task(tsk))
+		return 0;
+	return self_refuse_task(WB_OP_SIGNAL, sig ?: 29 /* SIGIO */);
+}
+
+/* PTRACE_ATTACH/SEIZE, /proc/PID/mem, process_vm_readv/writev and
+ * pidfd_getfd all ask for attach mode; reading /proc/PID/stat does not. */
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(wb_ptrace_check, struct task_struct *child, unsigned int mode)
+{
+	if (!is_daemon_task(child) || !(mode & WB_PTRACE_MODE_ATTACH))
+		return 0;
+	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return 0;
+	return self_refuse_task(WB_OP_PTRACE, mode);
+}
+
+/* Starving: nice 19, SCHED_IDLE, an idle I/O class, an affinity to one
+ * busy CPU, or rlimits it cannot live with. */
+SEC("lsm/task_setnice")
+int BPF_PROG(wb_setnice, struct task_struct *p, int nice)
+{
+	if (!is_daemon_task(p) || may_rule_daemon())
+		return 0;
+	return self_refuse_task(WB_OP_TASK_SET, WB_SET_NICE);
+}
+
+SEC("lsm/task_setscheduler")
+int BPF_PROG(wb_setscheduler, struct task_struct *p)
+{
+	if (!is_daemon_task(p) || may_rule_daemon())
+		return 0;
+	return self_refuse_task(WB_OP_TASK_SET, WB_SET_SCHEDULER);
+}
+
+SEC("lsm/task_setioprio")
+int BPF_PROG(wb_setioprio, struct task_struct *p, int ioprio)
+{
+	if (!is_daemon_task(p) || may_rule_daemon())
+		return 0;
+	return self_refuse_task(WB_OP_TASK_SET, WB_SET_IOPRIO);
+}
+
+SEC("lsm/task_setrlimit")
+int BPF_PROG(wb_setrlimit, struct task_struct *p, unsigned int resource, struct rlimit *new_rlim)
+{
+	if (!is_daemon_task(p) || may_rule_daemon())
+		return 0;
+	return self_refuse_task(WB_OP_TASK_SET, WB_SET_RLIMIT);
+}
+
+/* /proc/PID/<file> of the daemon, for any of its threads: oom_score_adj
+ * and oom_adj (the OOM killer's next victim), fail-nth and make-it-fail
+ * (allocations that fail), mem, comm... The proc inode names its pid. */
+static __always_inline bool daemon_proc_file(struct inode *inode)
+{
+	struct proc_inode *pi = (void *)inode - bpf_core_field_offset(struct proc_inode, vfs_inode);
+	struct task_struct *task;
+	struct pid *pid;
+	bool ours;
+	int nr;
+
+	pid = BPF_CORE_READ(pi, pid);
+	if (!pid)
+		return false;
+	nr = BPF_CORE_READ(pid, numbers[0].nr);
+	if (nr == (int)self_tgid)
+		return true;
+	task = bpf_task_from_pid(nr); /* a thread of the daemon? */
+	if (!task)
+		return false;
+	ours = task->tgid == self_tgid;
+	bpf_task_release(task);
+	return ours;
+}
+
+/* A file of a cgroup that holds the daemon, itself or an ancestor other
+ * than the root: cgroup.kill and cgroup.freeze stop it, memory.max,
+ * pids.max and cpu.max starve it, cgroup.procs moves what it holds. */
+static __always_inline bool daemon_cgroup_file(struct file *file)
+{
+	/* kernfs keeps a node in its inodes' i_private; a cgroup directory's
+	 * node keeps the cgroup */
+	struct kernfs_node *kn = BPF_CORE_READ(file, f_path.dentry, d_parent, d_inode, i_private);
+	struct cgroup *cg = BPF_CORE_READ(kn, priv), *dcg, *anc = NULL;
+	struct task_struct *daemon;
+	int level, dlevel;
+
+	level = BPF_CORE_READ(cg, level);
+	if (level <= 0)
+		return false;
+	daemon = bpf_task_from_pid(self_tgid);
+	if (!daemon)
+		return false;
+	dcg = BPF_CORE_READ(daemon, cgroups, dfl_cgrp);
+	bpf_task_release(daemon);
+	dlevel = BPF_CORE_READ(dcg, level);
+	if (level > dlevel || level > 255)
+		return false;
+	bpf_probe_read_kernel(&anc, sizeof(anc),
+			      (void *)dcg + bpf_core_field_offset(struct cgroup, ancestors) +
+				      level * sizeof(anc));
+	return anc == cg;
+}
+
+static __always_inline bool is_sysrq_trigger(struct file *file)
+{
+	char name[16] = {};
+
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(file, f_path.dentry, d_name.name));
+	return !__builtin_memcmp(name, "sysrq-trigger", 14);
+}
+
+/* The indirect routes: files whose writing stops, kills or starves the
+ * daemon. Only opens for writing are looked at, and only on procfs and
+ * cgroup2: everything else leaves after two loads. */
+SEC("lsm/file_open")
+int BPF_PROG(wb_guard_open, struct file *file)
+{
+	struct inode *inode;
+	unsigned long magic;
+	struct wbpf_event *e;
+	bool hit;
+
+	if (!(file->f_mode & WB_FMODE_WRITE) || !self_tgid)
+		return 0;
+	inode = file->f_inode;
+	magic = inode->i_sb->s_magic;
+	if (magic == WB_PROC_SUPER_MAGIC)
+		hit = daemon_proc_file(inode) || is_sysrq_trigger(file);
+	else if (magic == WB_CGROUP2_SUPER_MAGIC)
+		hit = daemon_cgroup_file(file);
+	else
+		return 0;
+	if (!hit || may_rule_daemon())
+		return 0;
+	e = event_start(WB_OP_WRITE, WB_ACT_DENIED, WB_R_SELF, 0, WB_EV_PATH);
+	if (e) {
+		struct wbpf_task *t = current_mark();
+
+		e->loader_id = t ? t->loader_id : 0;
+		if (bpf_d_path((struct path *)&file->f_path, e->path, sizeof(e->path)) < 0)
+			e->flags = 0;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return -EPERM;
+}
