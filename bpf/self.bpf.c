@@ -16,11 +16,17 @@
 struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
 void bpf_task_release(struct task_struct *p) __ksym;
 
+/* P is a thread of the daemon: its tgid, and (only then looked up) its
+ * leader's mark, for a pid a dead daemon left may be anyone's now. */
 static __always_inline bool is_daemon_task(struct task_struct *p)
 {
 	__u32 self = self_tgid;
+	struct wbpf_task *t;
 
-	return self && p->tgid == self;
+	if (!self || p->tgid != self)
+		return false;
+	t = task_mark(p->group_leader);
+	return t && t->daemon;
 }
 
 /* kill, tgkill, pidfd_send_signal, rt_sigqueueinfo: every signal a task
@@ -105,12 +111,10 @@ static __always_inline bool daemon_proc_file(struct inode *inode)
 	if (!pid)
 		return false;
 	nr = BPF_CORE_READ(pid, numbers[0].nr);
-	if (nr == (int)self_tgid)
-		return true;
-	task = bpf_task_from_pid(nr); /* a thread of the daemon? */
+	task = bpf_task_from_pid(nr); /* the daemon, or a thread of it? */
 	if (!task)
 		return false;
-	ours = task->tgid == self_tgid;
+	ours = is_daemon_task(task);
 	bpf_task_release(task);
 	return ours;
 }
@@ -133,6 +137,10 @@ static __always_inline bool daemon_cgroup_file(struct file *file)
 	daemon = bpf_task_from_pid(self_tgid);
 	if (!daemon)
 		return false;
+	if (!is_daemon_task(daemon)) {
+		bpf_task_release(daemon);
+		return false;
+	}
 	dcg = BPF_CORE_READ(daemon, cgroups, dfl_cgrp);
 	bpf_task_release(daemon);
 	dlevel = BPF_CORE_READ(dcg, level);

@@ -51,6 +51,23 @@ static __always_inline bool may_rule_daemon(void)
 	return tgid == self_tgid || tgid == 1 || (cur->flags & WB_PF_KTHREAD);
 }
 
+/* fs-verity digests (gen 0) of watchbpf's own executables: an exec of one,
+ * not traced, makes the daemon that adopts the pinned state
+ * (gatekeeper/persist.c registers its own, and upgrades theirs). */
+WB_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8);
+	__type(key, struct wbpf_digest_key);
+	__type(value, __u32);
+} self_digests SEC(".maps");
+
+WB_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wbpf_persist);
+} persist_state SEC(".maps");
+
 static __always_inline bool is_self(__u32 kind, __u32 id)
 {
 	__u64 key = (__u64)kind << 32 | id;

@@ -17,6 +17,7 @@
  */
 #include "bpf/verity.bpf.h"
 #include "bpf/probe.bpf.h"
+#include "bpf/self.bpf.h"
 
 /* Checks what a loader found by digest asks for besides the digest. */
 static __always_inline int check_extras(struct linux_binprm *bprm, struct wbpf_loader_cfg *c,
@@ -103,6 +104,7 @@ int BPF_PROG(wb_bprm_check, struct linux_binprm *bprm)
 	struct wbpf_task *t;
 	__u8 reason = WB_R_NONE;
 	__u32 id = 0, gen;
+	bool daemon;
 
 	/* Only the file named by execve() can make a loader. A later pass
 	 * for the interpreter of a script (or binfmt_misc) has interp
@@ -112,9 +114,10 @@ int BPF_PROG(wb_bprm_check, struct linux_binprm *bprm)
 
 	t = task_mark(task);
 	if (!file_digest(bprm->file, &key)) {
-		if (t) { /* a loader exec'ing something else: no longer one */
+		if (t) { /* a loader (or the daemon) exec'ing something else */
 			t->pending_id = 0;
 			t->pending_reason = WB_R_NONE;
+			t->pending_daemon = 0;
 			t->pending_valid = 1;
 		}
 		return 0; /* not verity: the fast path of most execs */
@@ -128,12 +131,19 @@ int BPF_PROG(wb_bprm_check, struct linux_binprm *bprm)
 		id = identify(bprm, s, gen, &reason);
 		bpf_task_storage_delete(&scratch, task);
 	}
+	/* watchbpf's own executable, not under a tracer that could steer it:
+	 * the daemon, which may adopt the pinned state */
+	key.gen = 0;
+	daemon = !task->ptrace && bpf_map_lookup_elem(&self_digests, &key);
+	if (daemon && !id)
+		reason = WB_R_NONE; /* watchbpf is no unknown file */
 	if (!t)
 		t = bpf_task_storage_get(&task_marks, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!t)
 		return 0;
 	t->pending_id = id;
 	t->pending_reason = reason;
+	t->pending_daemon = daemon;
 	t->pending_valid = 1;
 	return 0;
 }
@@ -150,6 +160,7 @@ int BPF_PROG(wb_bprm_committed, struct linux_binprm *bprm)
 		return 0;
 	id = t->pending_id;
 	t->loader_id = id;
+	t->daemon = t->pending_daemon;
 	t->tainted = 0; /* a new program: the old one's taint stays with it */
 	t->pending_valid = 0;
 	if (!id && t->pending_reason == WB_R_NONE)

@@ -39,6 +39,7 @@
 #define WB_OP_MODULE 0xfff5 /* init_module, finit_module, autoload; path: the module */
 #define WB_OP_KEXEC 0xfff4 /* kexec_load, kexec_file_load */
 #define WB_OP_KERNEL_MEM 0xfff3 /* /dev/mem, /dev/port, /proc/kcore, ioperm...; detail: lockdown reason */
+#define WB_OP_PINS 0xfff2 /* the pinned state's bpffs (bpf/pins.bpf.c); detail: WB_PIN_* */
 
 /* detail of WB_OP_TASK_SET */
 #define WB_SET_NICE 1
@@ -46,6 +47,12 @@
 #define WB_SET_IOPRIO 3
 #define WB_SET_RLIMIT 4
 
+/* detail of WB_OP_PINS */
+#define WB_PIN_ACCESS 1 /* a pin opened (OBJ_GET), or an entry made, removed, renamed */
+#define WB_PIN_UMOUNT 2 /* the bpffs, or a mount above it, unmounted */
+#define WB_PIN_REMOUNT 3
+#define WB_PIN_MOUNT 4 /* something mounted over it */
+#define WB_PIN_MOVE 5
 enum wbpf_action {
 	WB_ACT_APPROVED = 1,
 	WB_ACT_DENIED_TASK, /* "BPFDenied": the task may not use bpf() at all */
@@ -103,6 +110,9 @@ struct wbpf_task {
 	__u8 pending_reason;
 	__u8 daemon; /* watchbpf itself: never denied */
 	__u8 tainted; /* opened unverified collateral: no longer trusted */
+	/* the exec in progress is of watchbpf's own executable (self_digests),
+	 * not traced: the new program is the daemon */
+	__u8 pending_daemon;
 	__u32 cur_cmd; /* the bpf() command in progress, for the log */
 	__u32 in_probe; /* the program being loaded came through the probe door */
 	/* The process holds a write-mode fd of a map it may only read (real
@@ -113,6 +123,16 @@ struct wbpf_task {
 	 * (bpf/probe.bpf.h), by prog->aux; kept on the thread group
 	 * leader's mark. */
 	__u64 probes[WB_PROBE_SLOTS];
+};
+
+/* What a persistent daemon leaves for the next one (gatekeeper/persist.c):
+ * the one entry of the pinned persist_state map, rewritten every second. */
+struct wbpf_persist {
+	__u64 last_seen_ns; /* CLOCK_BOOTTIME of the last write */
+	__u64 decisions; /* all decisions counted by then */
+	__u64 drops_told; /* events_dropped the log had reported */
+	__u32 pid; /* the daemon that wrote it */
+	__u32 stopped; /* 1: it stopped on purpose, and said why */
 };
 
 /* prog_owner: who loaded a program, and whether it came in as a probe */
@@ -243,7 +263,7 @@ struct wbpf_event {
 /* Per-CPU counters; never lost, unlike events. Decisions by op and
  * action: ops 0..63 are bpf commands, then the WB_OP_* from 0xffff down. */
 #define WB_NR_ACTIONS 6
-#define WB_NR_OPS 77
+#define WB_NR_OPS 78
 struct wbpf_counters {
 	__u64 decisions[WB_NR_OPS][WB_NR_ACTIONS];
 	__u64 audited;
@@ -256,7 +276,7 @@ static inline unsigned int wb_op_index(unsigned int op)
 {
 	if (op < 64)
 		return op;
-	if (op >= WB_OP_KERNEL_MEM && op <= WB_OP_EXEC)
+	if (op >= WB_OP_PINS && op <= WB_OP_EXEC)
 		return 64 + (WB_OP_EXEC - op);
 	return WB_NR_OPS - 1;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The control socket: the daemon's side, and `watchbpf stop|reload`. */
+/* The control socket, the daemon's side (control.h); the commands that
+ * ask it are in request_cmd.c. */
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,13 +15,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "gatekeeper/commands.h"
 #include "gatekeeper/control.h"
 #include "lib/util.h"
 
 /* A request must come within this time: a client that connects and says
- * nothing cannot hold the daemon's loop. The answer to a reload comes once
- * the whole policy is checked and written: the client waits longer. */
+ * nothing cannot hold the daemon's loop. */
 #define CONTROL_REQUEST_MS 1000
 #define CONTROL_ANSWER_MS 60000
 
@@ -35,7 +35,7 @@ static int sock_addr(const char *path, struct sockaddr_un *sa, char *err, size_t
 	return 0;
 }
 
-static int connect_to(const char *path, char *err, size_t len)
+int control_connect(const char *path, char *err, size_t len)
 {
 	struct sockaddr_un sa;
 	int fd;
@@ -66,7 +66,7 @@ int control_listen(const char *path, char *err, size_t len)
 		return -1;
 	snprintf(dir, sizeof(dir), "%s", path);
 	mkdir(dirname(dir), 0755);
-	other = connect_to(path, why, sizeof(why));
+	other = control_connect(path, why, sizeof(why));
 	if (other >= 0) {
 		close(other);
 		snprintf(err, len, "another watchbpf daemon answers on %s", path);
@@ -91,7 +91,7 @@ int control_listen(const char *path, char *err, size_t len)
 }
 
 /* One line of at most WB_CONTROL_LINE - 1 bytes, without its newline. */
-static int read_line(int fd, char *buf, size_t len, int timeout_ms)
+int control_read_line(int fd, char *buf, size_t len, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	size_t n = 0;
@@ -126,14 +126,15 @@ void control_reply(int cfd, bool ok, const char *msg)
 	close(cfd);
 }
 
-int control_accept(int lfd, enum control_req *req)
+int control_accept(int lfd, struct control_request *r)
 {
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
-	char line[WB_CONTROL_LINE];
+	char line[WB_CONTROL_LINE], *sig;
 	int cfd;
 
-	*req = CTL_NONE;
+	r->req = CTL_NONE;
+	r->arg[0] = r->sig[0] = '\0';
 	cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (cfd < 0)
 		return -1;
@@ -141,82 +142,55 @@ int control_accept(int lfd, enum control_req *req)
 		control_reply(cfd, false, "only root may stop or reload watchbpf");
 		return -1;
 	}
-	if (read_line(cfd, line, sizeof(line), CONTROL_REQUEST_MS)) {
+	r->pid = cred.pid;
+	if (control_read_line(cfd, line, sizeof(line), CONTROL_REQUEST_MS)) {
 		close(cfd);
 		return -1;
 	}
+	sig = strstr(line, " sig=");
+	if (sig) {
+		snprintf(r->sig, sizeof(r->sig), "%s", sig + 5);
+		*sig = '\0';
+	}
 	if (!strcmp(line, "stop")) {
-		*req = CTL_STOP;
+		r->req = CTL_STOP;
+	} else if (!strcmp(line, "stop end-enforcement")) {
+		r->req = CTL_END;
 	} else if (!strcmp(line, "reload")) {
-		*req = CTL_RELOAD;
+		r->req = CTL_RELOAD;
+	} else if (!strcmp(line, "abort")) {
+		r->req = CTL_ABORT;
+	} else if (!strcmp(line, "challenge")) {
+		r->req = CTL_CHALLENGE;
+	} else if (!strncmp(line, "upgrade /", 9)) {
+		r->req = CTL_UPGRADE;
+		snprintf(r->arg, sizeof(r->arg), "%s", line + 8);
 	} else {
-		control_reply(cfd, false, "unknown request (expected: stop, reload)");
+		control_reply(cfd, false, "unknown request (expected: stop, reload, upgrade)");
 		return -1;
 	}
 	return cfd;
 }
 
-/* `watchbpf stop|reload [--control PATH]`: sends the request, prints the
- * answer; exit 0 on "ok", 1 on an error from the daemon or none at all. */
-static int cmd_request(const char *what, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "control", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	const char *path = WB_CONTROL_SOCKET;
-	char line[WB_CONTROL_LINE], err[256];
-	int opt, fd;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			path = optarg;
-			break;
-		case 'h':
-			printf("Usage: %s %s [--control SOCKET]\n", prog_name, what);
-			return 0;
-		default:
-			p_err("usage: %s %s [--control SOCKET]", prog_name, what);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		p_err("usage: %s %s [--control SOCKET]", prog_name, what);
-		return 2;
-	}
-	fd = connect_to(path, err, sizeof(err));
-	if (fd < 0) {
-		p_err("%s", err);
-		return 1;
-	}
-	snprintf(line, sizeof(line), "%s\n", what);
-	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line)) {
-		p_err("writing to %s: %s", path, strerror(errno));
+int control_ask(const char *path, const char *line, char *answer, size_t len, char *err,
+		size_t errlen)
+{
+	int fd = control_connect(path, err, errlen);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line) || write(fd, "\n", 1) != 1) {
+		snprintf(err, errlen, "writing to %s: %s", path, strerror(errno));
 		close(fd);
-		return 1;
+		return -1;
 	}
-	if (read_line(fd, line, sizeof(line), CONTROL_ANSWER_MS)) {
-		p_err("no answer from the daemon on %s", path);
+	/* a reload checks and writes a whole policy first */
+	if (control_read_line(fd, answer, len, CONTROL_ANSWER_MS)) {
+		snprintf(err, errlen, "no answer from the daemon on %s", path);
 		close(fd);
-		return 1;
+		return -1;
 	}
 	close(fd);
-	if (!strncmp(line, "ok: ", 4)) {
-		printf("%s\n", line + 4);
-		return 0;
-	}
-	p_err("%s", !strncmp(line, "error: ", 7) ? line + 7 : line);
-	return 1;
-}
-
-int cmd_stop(int argc, char **argv)
-{
-	return cmd_request("stop", argc, argv);
-}
-
-int cmd_reload(int argc, char **argv)
-{
-	return cmd_request("reload", argc, argv);
+	return 0;
 }

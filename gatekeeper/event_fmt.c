@@ -50,6 +50,12 @@ static const char *const task_sets[] = {
 	[WB_SET_RLIMIT] = "rlimit",
 };
 
+/* detail of a pins refusal (WB_PIN_*) */
+static const char *const pin_ops[] = {
+	[WB_PIN_ACCESS] = "access", [WB_PIN_UMOUNT] = "umount", [WB_PIN_REMOUNT] = "remount",
+	[WB_PIN_MOUNT] = "mount",   [WB_PIN_MOVE] = "move",
+};
+
 /* how a module or kernel image came (bpf/kernel.bpf.c WB_K_*) */
 static const char *const kernel_ways[] = { [1] = "request", [2] = "memory", [3] = "file" };
 
@@ -117,6 +123,9 @@ static const char *self_detail(const struct wbpf_event *e, const char *r, char *
 		return buf;
 	case WB_OP_TASK_SET:
 		snprintf(buf, len, "%s:%s", r, NAMED(task_sets, e->detail));
+		return buf;
+	case WB_OP_PINS:
+		snprintf(buf, len, "%s:pins:%s", r, NAMED(pin_ops, e->detail));
 		return buf;
 	case WB_OP_WRITE:
 		clean(path, e->path, sizeof(e->path));

@@ -26,8 +26,10 @@ static const struct command commands[] = {
 	{ "log", cmd_log, "log verify|show|summary FILE...  review decision logs" },
 	{ "status", cmd_status,
 	  "status [--json]                  counters, drops, policy of the running daemon" },
-	{ "stop", cmd_stop, "stop [--control SOCKET]          stop the running daemon" },
-	{ "reload", cmd_reload, "reload [--control SOCKET]        reload its policy and certificates" },
+	{ "stop", cmd_stop, "stop [--end-enforcement]         stop the daemon (and a pinned state)" },
+	{ "reload", cmd_reload, "reload [--signature SIG]         reload its policy and certificates" },
+	{ "upgrade", cmd_upgrade, "upgrade FILE [--signature SIG]   swap in a new build (--persist)" },
+	{ "request", cmd_request, "request OP [FILE]                the text an admin signs for OP" },
 	{ "doctor", cmd_doctor, "doctor                           report kernel support" },
 };
 

@@ -25,56 +25,23 @@
 #include <bpf/libbpf.h>
 
 #include "fsverity/keyring.h"
+#include "gatekeeper/admin.h"
 #include "gatekeeper/apply.h"
 #include "gatekeeper/commands.h"
 #include "gatekeeper/config.h"
 #include "gatekeeper/control.h"
+#include "gatekeeper/daemon.h"
 #include "gatekeeper/event_fmt.h"
 #include "gatekeeper/event_record.h"
 #include "gatekeeper/status.h"
 #include "log/writer.h"
 #include "gatekeeper/kernel.h"
 #include "gatekeeper/names.h"
+#include "gatekeeper/persist.h"
 #include "gatekeeper/self.h"
 #include "lib/util.h"
 #include "policy/policy.h"
 #include "watchbpf.skel.h"
-
-/* A policy ready to be put in force: parsed, resolved, with its keyring. */
-struct loaded {
-	struct wb_policy pol;
-	struct wb_config *cfg;
-	int32_t keyring;
-};
-
-struct gatekeeper {
-	const char *policy_path;
-	int mode_override; /* -1, or the command line's WB_MODE_* */
-	const char *log_path, *log_key, *status_path, *control_path;
-	int control_fd, epoll_fd; /* -1: none */
-	bool json_stdout;
-	unsigned int ringbuf_size;
-	struct wb_writer *log;
-	struct wb_origin origin;
-	uint64_t next_id; /* decision ids, from 1 */
-	uint64_t logged; /* decision records written */
-	uint64_t drops_told; /* events_dropped already reported */
-	uint64_t probes_told[WB_MAX_LOADERS]; /* feature probes already reported */
-	uint64_t stdout_seq; /* the JSON stdout's own chain position */
-	/* what records name the policy by: ours, so a reload cannot leave
-	 * them pointing into the policy it freed */
-	char policy_name[WB_POLICY_NAME_MAX + 1], policy_version[WB_POLICY_VERSION_SIZE];
-	char stdout_prev[WB_HASH_HEX + 1]; /* the JSON stdout's own chain */
-	time_t started;
-	struct loaded cur;
-	struct wb_ids ids;
-	struct wb_names names;
-	struct btf *vmlinux;
-	struct watchbpf *skel;
-	struct ring_buffer *rb;
-	unsigned long long mnt_ns_inum;
-	bool attached; /* links are registered as our own as they come */
-};
 
 static volatile sig_atomic_t exiting, reload;
 
@@ -83,7 +50,7 @@ static void on_signal(int sig)
 	if (sig == SIGHUP)
 		reload = 1;
 	else
-		exiting = 1;
+		exiting = sig;
 }
 
 /* libbpf's log is for --verbose; errors get one line of our own instead. */
@@ -95,7 +62,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 }
 
 /* One record to every sink: stdout (text or chained JSON) and --log. */
-static void emit_record(struct gatekeeper *gk, const struct wb_record *r)
+void emit_record(struct gatekeeper *gk, const struct wb_record *r)
 {
 	unsigned char hash[SHA256_DIGEST_LENGTH];
 	char line[16384];
@@ -131,56 +98,6 @@ static int handle_event(void *ctx, void *data, size_t size)
 	emit_record(gk, &er.rec);
 	gk->logged++;
 	return 0;
-}
-
-/* A record of the daemon's own (op "-"): drops, probe counts. */
-static void daemon_record(struct gatekeeper *gk, struct wb_record *r, const char *action)
-{
-	r->time_ns = wb_realtime_ns();
-	r->host = gk->origin.host;
-	r->boot_id = gk->origin.boot_id;
-	r->policy = gk->origin.policy;
-	r->policy_version = gk->origin.policy_version;
-	r->op = "-";
-	r->action = action;
-	r->insn_cnt = r->map_id = -1;
-}
-
-/* Reports events the ring buffer had no room for, as soon as the kernel's
- * counters show them: logged + reported = decisions, always. */
-static void report_drops(struct gatekeeper *gk)
-{
-	struct wb_totals t;
-	struct wb_record r = {};
-
-	if (counters_read(bpf_map__fd(gk->skel->maps.counters), &t) ||
-	    t.events_dropped == gk->drops_told)
-		return;
-	daemon_record(gk, &r, "EventsDropped");
-	r.count = t.events_dropped - gk->drops_told;
-	gk->drops_told = t.events_dropped;
-	emit_record(gk, &r);
-}
-
-/* Feature probes let through are not logged one by one: once a second at
- * most, one record per loader says how many came since the last. */
-static void report_probes(struct gatekeeper *gk)
-{
-	struct wb_totals t;
-
-	if (counters_read(bpf_map__fd(gk->skel->maps.counters), &t))
-		return;
-	for (unsigned int id = 1; id < WB_MAX_LOADERS; id++) {
-		struct wb_record r = {};
-
-		if (t.probes[id] == gk->probes_told[id])
-			continue;
-		daemon_record(gk, &r, "ProbesApproved");
-		r.loader = config_loader_name(&gk->ids, id);
-		r.count = t.probes[id] - gk->probes_told[id];
-		gk->probes_told[id] = t.probes[id];
-		emit_record(gk, &r);
-	}
 }
 
 static void loaded_free(struct loaded *l)
@@ -233,9 +150,12 @@ static int hook_collateral(struct gatekeeper *gk, bool want, char *err, size_t l
 				 strerror(errno));
 			return -1;
 		}
-		if (gk->attached && self_register_link(gk->skel, *link, true, err, len))
+		if (gk->attached &&
+		    (self_register_link(gk->skel, *link, true, err, len) ||
+		     persist_pin_link(gk->skel, &gk->persist, *link, "wb_file_open", true, err, len)))
 			return -1;
 	} else if (!want && *link) {
+		persist_pin_link(gk->skel, &gk->persist, *link, "wb_file_open", false, err, len);
 		self_register_link(gk->skel, *link, false, err, len);
 		bpf_link__destroy(*link);
 		*link = NULL;
@@ -267,13 +187,16 @@ static void name_policy(struct gatekeeper *gk)
 	snprintf(gk->policy_version, sizeof(gk->policy_version), "%s", gk->cur.pol.version);
 }
 
-/* Returns 0, or -1; either way MSG says what happened. */
-static int do_reload(struct gatekeeper *gk, char *msg, size_t len)
+int do_reload(struct gatekeeper *gk, const char *must_be, char *msg, size_t len)
 {
 	struct loaded next;
 	char err[1024];
 
-	if (load_policy(gk, &next, err, sizeof(err)) || put_in_force(gk, &next, err, sizeof(err))) {
+	if (load_policy(gk, &next, err, sizeof(err)) ||
+	    (must_be && strcmp(next.pol.sha256, must_be) &&
+	     snprintf(err, sizeof(err), "%s is %s now, not the %s the request names",
+		      gk->policy_path, next.pol.sha256, must_be)) ||
+	    put_in_force(gk, &next, err, sizeof(err))) {
 		loaded_free(&next);
 		snprintf(msg, len, "reload failed, policy %s stays in force: %s", gk->cur.pol.name,
 			 err);
@@ -292,25 +215,6 @@ static int do_reload(struct gatekeeper *gk, char *msg, size_t len)
 	return 0;
 }
 
-/* One request of the control socket (gatekeeper/control.h). */
-static void serve_control(struct gatekeeper *gk)
-{
-	enum control_req req;
-	char msg[1200];
-	int cfd;
-
-	cfd = control_accept(gk->control_fd, &req);
-	if (cfd < 0)
-		return;
-	if (req == CTL_STOP) {
-		p_info("stop requested on %s", gk->control_path);
-		exiting = 1;
-		control_reply(cfd, true, "stopping");
-		return;
-	}
-	control_reply(cfd, !do_reload(gk, msg, sizeof(msg)), msg);
-}
-
 /* Waits up to TIMEOUT_MS for events or a control request, and handles
  * them. Returns 0, or a negative errno when the ring buffer fails. */
 static int wait_and_handle(struct gatekeeper *gk, int timeout_ms)
@@ -324,6 +228,8 @@ static int wait_and_handle(struct gatekeeper *gk, int timeout_ms)
 	for (int i = 0; i < n; i++) {
 		if (ev[i].data.u32 == 1) {
 			serve_control(gk);
+			if (gk->stop_requested)
+				exiting = -1;
 			continue;
 		}
 		err = ring_buffer__consume(gk->rb);
@@ -333,6 +239,8 @@ static int wait_and_handle(struct gatekeeper *gk, int timeout_ms)
 	return 0;
 }
 
+/* Before anything is loaded: a second daemon is refused here, before it
+ * could take over a pinned state the first one holds. */
 static int open_control(struct gatekeeper *gk)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -340,11 +248,6 @@ static int open_control(struct gatekeeper *gk)
 
 	gk->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (gk->epoll_fd < 0) {
-		p_err("epoll: %s", strerror(errno));
-		return -1;
-	}
-	ev.data.u32 = 0;
-	if (epoll_ctl(gk->epoll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(gk->rb), &ev)) {
 		p_err("epoll: %s", strerror(errno));
 		return -1;
 	}
@@ -357,6 +260,22 @@ static int open_control(struct gatekeeper *gk)
 	}
 	ev.data.u32 = 1;
 	if (epoll_ctl(gk->epoll_fd, EPOLL_CTL_ADD, gk->control_fd, &ev)) {
+		p_err("epoll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int open_events(struct gatekeeper *gk)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 0 };
+
+	gk->rb = ring_buffer__new(bpf_map__fd(gk->skel->maps.events), handle_event, gk, NULL);
+	if (!gk->rb) {
+		p_err("cannot open the event ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	if (epoll_ctl(gk->epoll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(gk->rb), &ev)) {
 		p_err("epoll: %s", strerror(errno));
 		return -1;
 	}
@@ -383,53 +302,6 @@ static int mark_self(struct gatekeeper *gk)
 	return err;
 }
 
-static void print_totals(struct gatekeeper *gk)
-{
-	unsigned long long denied;
-	struct wb_totals t;
-
-	if (counters_read(bpf_map__fd(gk->skel->maps.counters), &t))
-		return;
-	denied = t.by_action[WB_ACT_DENIED_TASK];
-	denied += t.by_action[WB_ACT_DENIED] + t.by_action[WB_ACT_TAINTED];
-	p_info("detached: %llu approved, %llu denied, %llu events dropped; %llu records logged; "
-	       "%llu feature probes",
-	       (unsigned long long)t.by_action[WB_ACT_APPROVED], denied,
-	       (unsigned long long)t.events_dropped, (unsigned long long)gk->logged,
-	       (unsigned long long)t.by_action[WB_ACT_PROBE]);
-}
-
-/* What `watchbpf status` reads: written whole, then renamed into place. */
-static void write_status(struct gatekeeper *gk)
-{
-	struct wb_status st = {};
-	const struct bpf_object_skeleton *sk = gk->skel->skeleton;
-	struct utsname u;
-	size_t n = 0;
-
-	if (!gk->status_path || counters_read(bpf_map__fd(gk->skel->maps.counters), &st.totals))
-		return;
-	st.pid = getpid();
-	st.policy = gk->cur.pol.name;
-	st.version = gk->cur.pol.version;
-	st.mode = wb_mode_name(gk->cur.pol.mode);
-	st.uptime_s = time(NULL) - gk->started;
-	st.logged = gk->logged;
-	st.names = &gk->names;
-	if (!uname(&u))
-		snprintf(st.kernel, sizeof(st.kernel), "%s", u.release);
-	/* the hooks attached now: file_open comes and goes with collateral */
-	for (int i = 0; i < sk->prog_cnt && n < WB_STATUS_MAX_HOOKS; i++) {
-		const struct bpf_prog_skeleton *p =
-			(const void *)((const char *)sk->progs + (size_t)i * sk->prog_skel_sz);
-
-		if (*p->link)
-			st.hooks[n++] = bpf_program__section_name(*p->prog);
-	}
-	st.nr_hooks = n;
-	status_write(gk->status_path, &st);
-}
-
 static unsigned long long initial_mnt_ns(void)
 {
 	struct stat st;
@@ -453,6 +325,12 @@ static int start(struct gatekeeper *gk)
 		return -2;
 	}
 	policy_free(&parsed);
+	/* before the preflight, whose own bpf() a pinned state may refuse */
+	if (!gk->persist.dir && persist_found(WB_PIN_DIR)) {
+		p_err("a pinned watchbpf state enforces at %s: run with --persist to adopt it",
+		      WB_PIN_DIR);
+		return -1;
+	}
 	if (kernel_preflight(&gk->vmlinux, why, sizeof(why))) {
 		p_err("%s", why);
 		return -1;
@@ -467,15 +345,23 @@ static int start(struct gatekeeper *gk)
 		fprintf(stderr, "%s\n", why);
 		return -2;
 	}
+	if (open_control(gk))
+		return -1;
 	gk->skel = watchbpf__open();
 	if (!gk->skel) {
 		p_err("cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
 	bpf_program__set_autoattach(gk->skel->progs.wb_file_open, false); /* put_in_force */
+	/* every path lookup pays for this hook: only where there are pins */
+	bpf_program__set_autoattach(gk->skel->progs.wb_pin_permission, gk->persist.dir);
 	if (gk->ringbuf_size && bpf_map__set_max_entries(gk->skel->maps.events, gk->ringbuf_size)) {
 		p_err("ring buffer size %u: must be a power of 2 of at least 4096",
 		      gk->ringbuf_size);
+		return -1;
+	}
+	if (gk->persist.dir && persist_reuse_maps(gk->skel, &gk->persist, why, sizeof(why))) {
+		p_err("%s", why);
 		return -1;
 	}
 	err = watchbpf__load(gk->skel);
@@ -501,16 +387,12 @@ static int start(struct gatekeeper *gk)
 		return -1;
 	}
 	gk->attached = true;
-	if (self_register_links(gk->skel, why, sizeof(why))) {
+	if (self_register_links(gk->skel, why, sizeof(why)) ||
+	    persist_pin(gk->skel, &gk->persist, why, sizeof(why))) {
 		p_err("%s", why);
 		return -1;
 	}
-	gk->rb = ring_buffer__new(bpf_map__fd(gk->skel->maps.events), handle_event, gk, NULL);
-	if (!gk->rb) {
-		p_err("cannot open the event ring buffer: %s", strerror(errno));
-		return -1;
-	}
-	if (open_control(gk))
+	if (open_events(gk))
 		return -1;
 	origin_init(&gk->origin, gk->policy_name, gk->policy_version);
 	name_policy(gk);
@@ -529,6 +411,7 @@ static int start(struct gatekeeper *gk)
 			return -1;
 		}
 	}
+	report_adoption(gk);
 	return 0;
 }
 
@@ -560,6 +443,7 @@ int cmd_run(int argc, char **argv)
 		{ "status-file", required_argument, NULL, 's' },
 		{ "ringbuf-size", required_argument, NULL, 'r' },
 		{ "control", required_argument, NULL, 'c' },
+		{ "persist", no_argument, NULL, 'p' },
 		{},
 	};
 	struct gatekeeper gk = { .mode_override = -1,
@@ -606,6 +490,9 @@ int cmd_run(int argc, char **argv)
 		case 'c':
 			gk.control_path = *optarg ? optarg : NULL;
 			break;
+		case 'p':
+			gk.persist.dir = WB_PIN_DIR;
+			break;
 		case 'r':
 			gk.ringbuf_size = strtoul(optarg, &end, 0);
 			if (*end || gk.ringbuf_size < 4096 ||
@@ -629,6 +516,12 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	gk.policy_path = argv[optind];
+	gk.argv = argv;
+	gk.test_abort = getenv("WATCHBPF_TEST_ABORT") != NULL;
+	if (admin_nonce(gk.nonce)) {
+		p_err("getrandom: %s", strerror(errno));
+		return 1;
+	}
 	gk.started = time(NULL);
 
 	libbpf_set_print(libbpf_print);
@@ -653,7 +546,7 @@ int cmd_run(int argc, char **argv)
 		}
 		if (reload) {
 			reload = 0;
-			do_reload(&gk, msg, sizeof(msg));
+			do_reload(&gk, NULL, msg, sizeof(msg));
 		}
 		report_drops(&gk);
 		if (gk.log)
@@ -662,6 +555,7 @@ int cmd_run(int argc, char **argv)
 			last_status = time(NULL);
 			report_probes(&gk);
 			write_status(&gk);
+			note_state(&gk, false);
 		}
 	}
 	ring_buffer__consume(gk.rb);
@@ -669,6 +563,9 @@ int cmd_run(int argc, char **argv)
 	report_probes(&gk);
 	write_status(&gk);
 	print_totals(&gk);
+	report_stop(&gk, exiting);
+	if (gk.persist.dir && gk.end_enforcement && persist_end(&gk.persist, msg, sizeof(msg)))
+		p_err("%s", msg);
 	ret = 0;
 out:
 	if (gk.log && writer_close(gk.log))
@@ -681,6 +578,10 @@ out:
 	}
 	if (gk.epoll_fd >= 0)
 		close(gk.epoll_fd);
+	if (gk.upgrade_to[0]) {
+		exec_upgrade(&gk, argc);
+		ret = 1;
+	}
 	ring_buffer__free(gk.rb);
 	watchbpf__destroy(gk.skel);
 	loaded_free(&gk.cur);

@@ -131,3 +131,9 @@ int self_register_links(struct watchbpf *skel, char *err, size_t len)
 	}
 	return 0;
 }
+
+void self_forget(struct watchbpf *skel, unsigned int link_id, unsigned int prog_id)
+{
+	put(skel, WB_SELF_LINK, link_id, false);
+	put(skel, WB_SELF_PROG, prog_id, false);
+}

@@ -26,4 +26,8 @@ int self_register_link(struct watchbpf *skel, const struct bpf_link *link, bool 
 /* Every attached link of the skeleton. 0, or -1 with err. */
 int self_register_links(struct watchbpf *skel, char *err, size_t len);
 
+/* Forgets a link and its program, by id, that an adopted state had and
+ * that are going (gatekeeper/persist.c). */
+void self_forget(struct watchbpf *skel, unsigned int link_id, unsigned int prog_id);
+
 #endif

@@ -369,6 +369,28 @@ static const struct field trust_fields[] = {
 	},
 };
 
+static const struct field admin_fields[] = {
+	{
+		.key = "certs",
+		.type = FT_LIST,
+		.flags = FF_REQUIRED,
+		.off = offsetof(struct wb_policy, admin_certs),
+		.count_off = offsetof(struct wb_policy, nr_admin_certs),
+		.max_items = WB_LIST_MAX,
+		.empty_hint = "leave 'admin' out if no certificate signs requests",
+		.item = ITEM_CERT,
+		.pos_off = offsetof(struct wb_policy, admin_cert_pos),
+	},
+};
+
+/* 'admin': the certificates whose signed requests alone end enforcement,
+ * change the policy in force or upgrade the daemon */
+static const struct schema admin_schema = {
+	.what = "admin",
+	.fields = admin_fields,
+	.nr_fields = ARRAY_SIZE(admin_fields),
+};
+
 static const struct schema trust_schema = {
 	.what = "trust",
 	.fields = trust_fields,
@@ -464,6 +486,12 @@ static const struct field policy_fields[] = {
 		.type = FT_MAP,
 		.off = 0,
 		.schema = &kernel_schema,
+	},
+	{
+		.key = "admin",
+		.type = FT_MAP,
+		.off = 0,
+		.schema = &admin_schema,
 	},
 	{
 		.key = "loaders",
@@ -1433,6 +1461,8 @@ void policy_free(struct wb_policy *pol)
 	free(pol->loaders);
 	free_strings(pol->trust_certs, pol->nr_trust_certs);
 	free(pol->trust_cert_pos);
+	free_strings(pol->admin_certs, pol->nr_admin_certs);
+	free(pol->admin_cert_pos);
 	free_refs(pol->block, pol->nr_block);
 	free(pol->name);
 	free(pol->path);
@@ -1441,20 +1471,23 @@ void policy_free(struct wb_policy *pol)
 
 /* The policy's version in logs: which bytes were loaded, whatever the
  * file is called or wherever it was copied. */
-static int policy_version(const char *text, size_t len, char *out)
+static int policy_version(const char *text, size_t len, struct wb_policy *pol)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
+	char *out = pol->sha256 + 7;
 	size_t i;
 
-	if (!EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL))
+	if (!EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
 		return -1;
-	for (i = 0; i < (WB_POLICY_VERSION_SIZE - 1) / 2; i++) {
+	memcpy(pol->sha256, "sha256:", 7);
+	for (i = 0; i < mdlen; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 0xf];
 	}
 	out[2 * i] = '\0';
+	snprintf(pol->version, sizeof(pol->version), "%s", out);
 	return 0;
 }
 
@@ -1490,7 +1523,7 @@ int policy_load_string(const char *fname, const char *text, size_t len, struct w
 		yerr_at(&e, 0, 0, "out of memory");
 		goto out;
 	}
-	if (policy_version(text, len, pol->version)) {
+	if (policy_version(text, len, pol)) {
 		yerr_at(&e, 0, 0, "cannot compute the SHA-256 of the policy");
 		goto out;
 	}

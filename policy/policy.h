@@ -31,6 +31,7 @@ struct btf;
 #define WB_MAX_INSNS_LIMIT 1000000u
 /* The SHA-256 of the policy file cut to 12 hex digits, and a NUL. */
 #define WB_POLICY_VERSION_SIZE 13
+#define WB_POLICY_SHA256_SIZE 72
 
 /* 1-based, columns in characters; 0 means no position. */
 struct wb_pos {
@@ -135,10 +136,17 @@ struct wb_policy {
 	size_t nr_loaders;
 	/* first 12 hex digits of the SHA-256 of the file's bytes, for logs */
 	char version[WB_POLICY_VERSION_SIZE];
+	/* "sha256:" and all 64 hex digits: what an admin-signed reload names */
+	char sha256[WB_POLICY_SHA256_SIZE];
 	/* relative paths in the file are made relative to path's directory */
 	char **trust_certs;
 	struct wb_pos *trust_cert_pos;
 	size_t nr_trust_certs;
+	/* admin.certs: who signs the requests that end enforcement, change the
+	 * policy or upgrade watchbpf (gatekeeper/admin.c) */
+	char **admin_certs;
+	struct wb_pos *admin_cert_pos;
+	size_t nr_admin_certs;
 	enum wb_bpf_default default_bpf;
 	struct wb_name_ref *block; /* bpf commands, for default_bpf != DENY */
 	size_t nr_block;

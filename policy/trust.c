@@ -64,9 +64,11 @@ int policy_check_certs(const struct wb_policy *pol, char *err, size_t errlen)
 
 	if (err && errlen)
 		err[0] = '\0';
-	for (size_t i = 0; i < pol->nr_trust_certs; i++) {
-		const char *path = pol->trust_certs[i];
-		const struct wb_pos *at = &pol->trust_cert_pos[i];
+	for (size_t i = 0; i < pol->nr_trust_certs + pol->nr_admin_certs; i++) {
+		bool trust = i < pol->nr_trust_certs;
+		size_t j = trust ? i : i - pol->nr_trust_certs;
+		const char *path = trust ? pol->trust_certs[j] : pol->admin_certs[j];
+		const struct wb_pos *at = trust ? &pol->trust_cert_pos[j] : &pol->admin_cert_pos[j];
 		int ret = read_cert(path);
 
 		if (ret < 0)

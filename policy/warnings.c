@@ -12,8 +12,8 @@
 size_t policy_warnings(const struct wb_policy *pol, const char **out, size_t n)
 {
 	static const char *const stop =
-		"root can end enforcement: `watchbpf stop`, or stopping the service, detaches "
-		"every hook (enforcement does not outlive the daemon in this version)";
+		"root can end enforcement: `watchbpf stop --end-enforcement`, or any stop of a "
+		"daemon run without --persist (name admin.certs to require a signed request)";
 	static const char *const modules =
 		"kernel.modules is allow: a root process can load a kernel module, and a module "
 		"can switch any LSM off (restrict or deny closes it)";
@@ -24,7 +24,7 @@ size_t policy_warnings(const struct wb_policy *pol, const char **out, size_t n)
 		"ioperm, MSRs...)";
 	size_t i = 0;
 
-	if (i < n)
+	if (!pol->nr_admin_certs && i < n)
 		out[i++] = stop;
 	if (pol->kernel_modules == WB_KERNEL_ALLOW && i < n)
 		out[i++] = modules;

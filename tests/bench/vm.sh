@@ -13,7 +13,8 @@ out=$build/vm
 mkdir -p "$out"
 rel=$(realpath --relative-to="$top" "$build") # the Makefile's targets are relative
 make -C "$top" --no-print-directory -s "$rel/progs/alice" "$rel/progs/benchops" \
-	"$rel/progs/empty_file_open.bpf.o" "$rel/progs/empty_task_kill.bpf.o" >/dev/null || exit 1
+	"$rel/progs/empty_file_open.bpf.o" "$rel/progs/empty_task_kill.bpf.o" \
+	"$rel/progs/empty_inode_permission.bpf.o" >/dev/null || exit 1
 kdirs=$("$top/tests/vm/kernels.sh" ${KERNELS:-6.12 sid}) || exit 1
 "$top/tests/vm/initramfs.sh" "$out/initramfs.cpio.gz" "$build/watchbpf" || exit 1
 SCENARIOS=none "$top/tests/vm/stage.sh" "$out/bench-disk" "$build" || exit 1

@@ -19,6 +19,8 @@
  *   kexec | kexecfile FILE        kexec_load (unload), kexec_file_load
  *   ioperm            ioperm(0x80, 1, 1)
  *   open PATH         open PATH read-only (/dev/mem, /proc/kcore)
+ *   ctl SOCKET LINE   send LINE to a unix socket, print the answer (the
+ *                     daemon's control socket, with requests no command sends)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,8 +33,10 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static int report(const char *what, long ret)
@@ -95,6 +99,25 @@ static int load_module(const char *path, int from_fd)
 		return report("finit_module", syscall(SYS_finit_module, fd, "", 0));
 	n = read(fd, image, sizeof(image));
 	return report("init_module", syscall(SYS_init_module, image, n < 0 ? 0 : n, ""));
+}
+
+static int ctl(const char *path, const char *line)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return report("connect", -1);
+	if (write(fd, line, strlen(line)) < 0 || write(fd, "\n", 1) < 0)
+		return report("write", -1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	printf("attack: ctl: %s", buf);
+	return n <= 0;
 }
 
 int main(int argc, char **argv)
@@ -181,6 +204,8 @@ int main(int argc, char **argv)
 		return report("ioperm", ioperm(0x80, 1, 1));
 	if (!strcmp(how, "open") && argc > 2)
 		return report("open", open(argv[2], O_RDONLY));
+	if (!strcmp(how, "ctl") && argc > 3)
+		return ctl(argv[2], argv[3]);
 	fprintf(stderr, "attack: unknown or incomplete command '%s'\n", how);
 	return 2;
 }

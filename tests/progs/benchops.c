@@ -5,6 +5,7 @@
  *   benchops open N FILE      open()+close() of FILE
  *   benchops openw N FILE     the same, opened for writing
  *   benchops kill N -         kill(parent, 0): a signal's permission check
+ *   benchops stat N FILE      stat() of FILE: a path walk
  *   benchops forkexec N PATH  fork + exec PATH + wait
  */
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,6 +55,11 @@ int main(int argc, char **argv)
 				if (fd < 0)
 					return 1;
 				close(fd);
+			} else if (!strcmp(argv[1], "stat")) {
+				struct stat st;
+
+				if (stat(argv[3], &st))
+					return 1;
 			} else if (!strcmp(argv[1], "kill")) {
 				if (kill(getppid(), 0))
 					return 1;

@@ -54,10 +54,13 @@ static int status_of(pid_t pid)
 /* waits until the listening socket has a connection to accept */
 static int accept_one(int lfd, enum control_req *req)
 {
-	for (int i = 0; i < 200; i++) {
-		int cfd = control_accept(lfd, req);
+	static struct control_request r;
 
-		if (cfd >= 0 || *req != CTL_NONE)
+	for (int i = 0; i < 200; i++) {
+		int cfd = control_accept(lfd, &r);
+
+		*req = r.req;
+		if (cfd >= 0 || r.req != CTL_NONE)
 			return cfd;
 		usleep(10000);
 	}
@@ -127,7 +130,7 @@ TEST(control_unknown_request_is_answered)
 		CHECK_INT(req, ==, CTL_NONE);
 		n = read(fd, buf, sizeof(buf) - 1);
 		buf[n > 0 ? n : 0] = '\0';
-		CHECK_STR(buf, "error: unknown request (expected: stop, reload)\n");
+		CHECK_STR(buf, "error: unknown request (expected: stop, reload, upgrade)\n");
 	}
 	close(fd);
 	close(lfd);

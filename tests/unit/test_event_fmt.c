@@ -265,7 +265,7 @@ TEST(op_index_rows_distinct)
 	static const unsigned int special[] = {
 		WB_OP_EXEC,	  WB_OP_OPEN,	 WB_OP_MAP_FD,	 WB_OP_PROG_FD, WB_OP_PERF_IOCTL,
 		WB_OP_FD_RECEIVE, WB_OP_SIGNAL,	 WB_OP_PTRACE,	 WB_OP_TASK_SET, WB_OP_WRITE,
-		WB_OP_MODULE,	  WB_OP_KEXEC,	 WB_OP_KERNEL_MEM
+		WB_OP_MODULE,	  WB_OP_KEXEC,	 WB_OP_KERNEL_MEM, WB_OP_PINS
 	};
 	unsigned int seen[WB_NR_OPS] = {};
 
@@ -368,6 +368,11 @@ TEST(format_self_and_kernel_decisions)
 		  "process: eve pid: 33 pod: host op: write action: Denied "
 		  "reason: watchbpf-own:/sys/fs/cgroup/a?b/cgroup.kill");
 
+	fill(&e, "eve", 37, "", WB_OP_PINS, WB_ACT_DENIED);
+	e.detail = WB_PIN_UMOUNT;
+	CHECK_STR(line_of(&e, &fc, 0, WB_R_SELF, 0),
+		  "process: eve pid: 37 pod: host op: pins action: Denied "
+		  "reason: watchbpf-own:pins:umount");
 	fill(&e, "eve", 34, "", WB_OP_MODULE, WB_ACT_DENIED);
 	e.detail = 1;
 	e.flags = WB_EV_PATH;

@@ -250,7 +250,7 @@ TEST(policy_err_unknown_key)
 {
 	EXPECT_ERR(
 		"name: x\nloaders: []\nmdoe: audit\n",
-		"t.yaml:3:1: unknown key 'mdoe' in policy (expected: name, mode, trust, default, kernel, loaders)");
+		"t.yaml:3:1: unknown key 'mdoe' in policy (expected: name, mode, trust, default, kernel, admin, loaders)");
 	EXPECT_ERR(
 		"name: x\nloaders:\n  - name: a\n    exce: {}\n",
 		"t.yaml:4:5: unknown key 'exce' in loader (expected: name, mode, on_deny, exec, programs, maps, "
@@ -262,10 +262,10 @@ TEST(policy_err_unknown_key)
 	/* keys are case-sensitive; odd bytes in them are shown escaped */
 	EXPECT_ERR(
 		"Name: x\n",
-		"t.yaml:1:1: unknown key 'Name' in policy (expected: name, mode, trust, default, kernel, loaders)");
+		"t.yaml:1:1: unknown key 'Name' in policy (expected: name, mode, trust, default, kernel, admin, loaders)");
 	EXPECT_ERR(
 		"\"na\\tme\": x\n",
-		"t.yaml:1:1: unknown key 'na\\tme' in policy (expected: name, mode, trust, default, kernel, loaders)");
+		"t.yaml:1:1: unknown key 'na\\tme' in policy (expected: name, mode, trust, default, kernel, admin, loaders)");
 }
 
 TEST(policy_err_mode)
@@ -450,16 +450,16 @@ TEST(policy_err_empty)
 {
 	EXPECT_ERR(
 		"",
-		"t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, kernel, loaders)");
+		"t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, kernel, admin, loaders)");
 	EXPECT_ERR(
 		"# only a comment\n\n",
-		"t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, kernel, loaders)");
+		"t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, kernel, admin, loaders)");
 	EXPECT_ERR(
 		"---\n",
-		"t.yaml:2:1: empty policy (expected a mapping with keys: name, mode, trust, default, kernel, loaders)");
+		"t.yaml:2:1: empty policy (expected a mapping with keys: name, mode, trust, default, kernel, admin, loaders)");
 	EXPECT_ERR(
 		"~\n",
-		"t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, kernel, loaders)");
+		"t.yaml:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, kernel, admin, loaders)");
 }
 
 TEST(policy_err_documents)
@@ -617,7 +617,7 @@ TEST(policy_file_errors)
 		CHECK_INT(policy_load_file(path, &pol, err, sizeof(err)), ==, -1);
 		snprintf(
 			want, sizeof(want),
-			"%s:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, kernel, loaders)",
+			"%s:1:1: empty policy (expected a mapping with keys: name, mode, trust, default, kernel, admin, loaders)",
 			path);
 		CHECK_STR(err, want);
 		unlink(path);

@@ -65,6 +65,22 @@ for round in 1 2 3; do
 	rm -rf /sys/fs/bpf/empty_file_open /sys/fs/bpf/empty_task_kill
 done
 
+# A persistent daemon guards its pins on every path lookup
+# (inode_permission): against an empty program there.
+fsverity enable /mnt/bin/watchbpf 2>/dev/null
+: >/tmp/pins-with
+: >/tmp/pins-empty
+for round in 1 2 3; do
+	WB_BIN=/mnt/bin/watchbpf start_gatekeeper --persist --enforce /tmp/bench-self.yaml \
+		--status-file "" >/dev/null || { cat /tmp/wb.err; exit 1; }
+	$B/benchops stat 50000 /tmp/f >>/tmp/pins-with
+	/mnt/bin/watchbpf stop --end-enforcement >/dev/null
+	wait $WB_PID
+	bpftool prog loadall /mnt/bpf/empty_inode_permission.bpf.o /sys/fs/bpf/eip autoattach || exit 1
+	$B/benchops stat 50000 /tmp/f >>/tmp/pins-empty
+	rm -rf /sys/fs/bpf/eip
+done
+
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # row WHAT COLUMN TARGET [FILE]: the median of COLUMN with the gatekeeper
 # (or in FILE) against without it; no TARGET: for reference only
@@ -92,4 +108,6 @@ cp /tmp/self-empty /tmp/without
 row "open(), self-protection vs empty file_open" 1 1.01 /tmp/self-with
 row "open(O_WRONLY), self-protection vs empty" 2 1.01 /tmp/self-with
 row "kill(pid, 0), self-protection vs empty" 3 1.01 /tmp/self-with
+cp /tmp/pins-empty /tmp/without
+row "stat(), pins' guard vs empty inode_permission" 1 1.01 /tmp/pins-with
 echo "BENCH-END"

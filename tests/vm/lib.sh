@@ -42,12 +42,13 @@ expect_no_line() {
 	if grep -Eq -- "$2" "$3"; then fail "$1" "unexpected line: $(grep -E -- "$2" "$3" | head -n 3)"; else pass "$1"; fi
 }
 
-# start_gatekeeper ARGS...: runs watchbpf ARGS in the background, logging to
-# /tmp/wb.out and /tmp/wb.err, and waits until it says it is attached.
+# start_gatekeeper ARGS...: runs watchbpf ARGS (the binary $WB_BIN, by
+# default the initramfs') in the background, logging to /tmp/wb.out and
+# /tmp/wb.err, and waits until it says it is attached.
 start_gatekeeper() {
 	: >/tmp/wb.out
 	: >/tmp/wb.err
-	watchbpf "$@" >/tmp/wb.out 2>/tmp/wb.err &
+	${WB_BIN:-watchbpf} "$@" >/tmp/wb.out 2>/tmp/wb.err &
 	WB_PID=$!
 	i=0
 	while [ $i -lt 600 ]; do

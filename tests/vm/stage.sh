@@ -47,6 +47,13 @@ real /usr/sbin/opensnoop open
 # the example policies, tried in the VM with the staged tools' digests
 cp -r "$here/../../examples" "$dir/examples"
 
+# watchbpf itself on the verity disk (a persistent daemon proves it is
+# watchbpf by its digest), and a "new build" for upgrades: the same program
+# with bytes appended, another digest
+cp "$build/watchbpf" "$dir/bin/watchbpf"
+cp "$build/watchbpf" "$dir/bin/wb-next"
+printf 'next' >>"$dir/bin/wb-next"
+
 # Imposter Alice: the same program with one byte changed
 LC_ALL=C sed 's/alice-BUILD-TAG-0/alice-BUILD-TAG-1/' "$dir/bin/alice" >"$dir/bin/imposter"
 chmod +x "$dir/bin/imposter"
