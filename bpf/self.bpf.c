@@ -51,13 +51,19 @@ int BPF_PROG(wb_sigiotask, struct task_struct *tsk, struct fown_struct *fown, in
 }
 
 /* PTRACE_ATTACH/SEIZE, /proc/PID/mem, process_vm_readv/writev and
- * pidfd_getfd all ask for attach mode; reading /proc/PID/stat does not. */
+ * pidfd_getfd all ask for attach mode; reading /proc/PID/stat does not.
+ * Not only the daemon: any process running watchbpf's own executable under
+ * a pinned state holds the daemon's mark (bpf/verify.bpf.c), and code put
+ * into it would hold the pins. */
 SEC("lsm/ptrace_access_check")
 int BPF_PROG(wb_ptrace_check, struct task_struct *child, unsigned int mode)
 {
-	if (!is_daemon_task(child) || !(mode & WB_PTRACE_MODE_ATTACH))
+	struct wbpf_task *t;
+
+	if (!(mode & WB_PTRACE_MODE_ATTACH))
 		return 0;
-	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
+	t = task_mark(child->group_leader);
+	if (!t || !t->daemon || is_daemon())
 		return 0;
 	return self_refuse_task(WB_OP_PTRACE, mode);
 }

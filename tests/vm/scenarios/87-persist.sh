@@ -49,6 +49,19 @@ expect_line "log: umount refused" "op: pins action: Denied reason: watchbpf-own:
 expect_line "log: mount over refused" "op: pins action: Denied reason: watchbpf-own:pins:mount" $L
 expect_line "log: remount refused" "op: pins action: Denied reason: watchbpf-own:pins:remount" $L
 
+# ---- any process of watchbpf's executable holds the daemon's mark: none is
+# traced
+mkfifo /tmp/wb.fifo
+$W check /tmp/wb.fifo >/dev/null 2>&1 &
+cli=$!
+sleep 0.5
+expect_eperm "a running watchbpf command cannot be traced" /tmp/eve-attack attach $cli
+# proc turns the refusal into EACCES
+if /tmp/eve-attack mem $cli >/tmp/m.out 2>&1; then fail "... nor its memory opened" "$(cat /tmp/m.out)"
+else pass "... nor its memory opened"; fi
+echo "name: x" >/tmp/wb.fifo
+wait $cli
+
 # ---- a crash leaves enforcement on; counters count on
 /tmp/eve-attack ctl /run/watchbpf/control abort >/dev/null
 wait $P1
