@@ -68,6 +68,57 @@ int BPF_PROG(wb_ptrace_check, struct task_struct *child, unsigned int mode)
 	return self_refuse_task(WB_OP_PTRACE, mode);
 }
 
+#define WB_OVERRIDE_CHUNK 16
+#define WB_CALL_INSN 0x85 /* BPF_JMP | BPF_CALL */
+
+struct override_scan {
+	const struct bpf_insn *insns;
+	__u32 len;
+	bool found;
+};
+
+static long override_chunk(__u64 i, void *data)
+{
+	struct override_scan *sc = data;
+	struct bpf_insn buf[WB_OVERRIDE_CHUNK];
+	__u32 first = i * WB_OVERRIDE_CHUNK;
+
+	if (first >= sc->len)
+		return 1;
+	if (bpf_probe_read_kernel(buf, sizeof(buf), sc->insns + first))
+		__builtin_memset(buf, 0, sizeof(buf));
+	for (int j = 0; j < WB_OVERRIDE_CHUNK && first + j < sc->len; j++) {
+		if (buf[j].code == WB_CALL_INSN && buf[j].src_reg == 0 &&
+		    buf[j].imm == BPF_FUNC_override_return) {
+			sc->found = true;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * bpf_override_return makes a kprobed function return at once, with a value
+ * of the program's choosing: whatever the kernel checks in that function
+ * (error-injectable functions include whole system calls) does not happen.
+ * No loader gets it, whatever its policy or the mode: a program of its own,
+ * on this hook, so the loader's judgement keeps its stack.
+ */
+SEC("lsm/bpf_prog_load")
+int BPF_PROG(wb_prog_override, struct bpf_prog *prog, union bpf_attr *attr, struct bpf_token *token)
+{
+	struct override_scan sc = {};
+
+	if (prog->type != BPF_PROG_TYPE_KPROBE || is_daemon())
+		return 0;
+	sc.insns = (const struct bpf_insn *)__builtin_preserve_access_index(&prog->insnsi);
+	sc.len = prog->len;
+	bpf_loop((sc.len + WB_OVERRIDE_CHUNK - 1) / WB_OVERRIDE_CHUNK, override_chunk, &sc, 0);
+	if (!sc.found)
+		return 0;
+	return self_refuse(BPF_PROG_LOAD, WB_OBJ_PROG, prog->type, 0);
+}
+
 /* Starving: nice 19, SCHED_IDLE, an idle I/O class, an affinity to one
  * busy CPU, or rlimits it cannot live with. */
 SEC("lsm/task_setnice")

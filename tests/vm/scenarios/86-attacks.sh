@@ -109,6 +109,10 @@ kernel_attacks mallory $B/attack
 mount -t wbnofs none /tmp 2>/dev/null
 holds "module autoload"
 
+# bpf_override_return skips the function a kprobe sits on: no loader gets it
+expect_eperm "alice (a loader with no program rules) gets no bpf_override_return" $B/alice prog kprobe 58
+expect_ok "... but a kprobe calling another helper" $B/alice prog kprobe 14
+
 # restrict: loaders may, others may not
 sed -i 's/modules: deny/modules: restrict/' /tmp/attacks.yaml
 reload_gatekeeper attacks "reload: kernel.modules restrict"
@@ -135,6 +139,7 @@ expect_line "log: kexec_file_load" "op: kexec action: Denied reason: kernel-kexe
 expect_line "log: /dev/mem" "op: kernel_mem action: Denied reason: kernel-memory:dev_mem$" $L
 expect_line "log: /proc/kcore" "op: kernel_mem action: Denied reason: kernel-memory:kcore$" $L
 expect_line "log: ioperm" "op: kernel_mem action: Denied reason: kernel-memory:ioport$" $L
+expect_line "log: override_return refused" "process: alice $X: load type: kprobe action: Denied reason: watchbpf-own loader: alice$" $L
 stop_gatekeeper
 if kill -0 $P 2>/dev/null; then fail "the daemon is gone after watchbpf stop"; else pass "the daemon is gone after watchbpf stop"; fi
 
@@ -145,6 +150,7 @@ P=$WB_PID
 expect_eperm "audit: kill -9 still refused" /tmp/eve-attack kill $P 9
 expect_eperm "audit: ptrace still refused" /tmp/eve-attack attach $P
 expect_ok "audit: /dev/mem let through" /tmp/eve-attack open /dev/mem
+expect_eperm "audit: bpf_override_return still refused" $B/alice prog kprobe 58
 stop_gatekeeper
 expect_line "audit: /dev/mem logged as a would-be denial" "op: kernel_mem action: Denied audit reason: kernel-memory:dev_mem$" $L
 kill -9 $victim
