@@ -31,7 +31,7 @@ static __always_inline bool kernel_trusted(void)
 	if (BPF_CORE_READ(cur, real_parent, flags) & WB_PF_KTHREAD)
 		return true;
 	t = task_mark(cur);
-	return t && t->loader_id && cfg_of(t, current_gen()) && !tainted(t);
+	return t && cfg_of(t, current_gen()) && !tainted(t);
 }
 
 static __always_inline int kernel_judge(__u16 op, __u8 reason, __u32 detail, const char *name)

@@ -28,7 +28,6 @@
 
 #include "bpf/common.bpf.h"
 
-#define WB_CALL 0x85 /* BPF_JMP | BPF_CALL: uapi defines, not in BTF */
 #define WB_LDDW 0x18 /* BPF_LD | BPF_IMM | BPF_DW */
 #define WB_PSEUDO_CALL 1 /* call src_reg: bpf-to-bpf */
 #define WB_PSEUDO_MAP_FD 1 /* ld_imm64 src_reg: map by fd */

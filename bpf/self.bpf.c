@@ -7,6 +7,7 @@
  * decision: no policy, audit included, lifts it. Signals the kernel sends on
  * its own (Ctrl-C on a terminal, the OOM killer) never reach these hooks.
  */
+#include "bpf/scan.bpf.h"
 #include "bpf/self.bpf.h"
 
 #define WB_PTRACE_MODE_ATTACH 0x02
@@ -29,11 +30,18 @@ static __always_inline bool is_daemon_task(struct task_struct *p)
 	return t && t->daemon;
 }
 
+/* OP (with DETAIL for the log) on P: refused when P is the daemon and the
+ * current task may not rule it. */
+static __always_inline int guard_daemon(struct task_struct *p, __u16 op, __u32 detail)
+{
+	if (!is_daemon_task(p) || may_rule_daemon())
+		return 0;
+	return self_refuse_task(op, detail);
+}
+
 static __noinline int judge_signal(struct task_struct *p, int sig)
 {
-	if (!is_daemon_task(p) || !sig || may_rule_daemon())
-		return 0;
-	return self_refuse_task(WB_OP_SIGNAL, sig);
+	return sig ? guard_daemon(p, WB_OP_SIGNAL, sig) : 0;
 }
 
 /* kill, tgkill, pidfd_send_signal, rt_sigqueueinfo: every signal a task
@@ -80,35 +88,6 @@ int BPF_PROG(wb_ptrace_check, struct task_struct *child, unsigned int mode)
 	return self_refuse_task(WB_OP_PTRACE, mode);
 }
 
-#define WB_OVERRIDE_CHUNK 16
-#define WB_CALL_INSN 0x85 /* BPF_JMP | BPF_CALL */
-
-struct override_scan {
-	const struct bpf_insn *insns;
-	__u32 len;
-	bool found;
-};
-
-static long override_chunk(__u64 i, void *data)
-{
-	struct override_scan *sc = data;
-	struct bpf_insn buf[WB_OVERRIDE_CHUNK];
-	__u32 first = i * WB_OVERRIDE_CHUNK;
-
-	if (first >= sc->len)
-		return 1;
-	if (bpf_probe_read_kernel(buf, sizeof(buf), sc->insns + first))
-		__builtin_memset(buf, 0, sizeof(buf));
-	for (int j = 0; j < WB_OVERRIDE_CHUNK && first + j < sc->len; j++) {
-		if (buf[j].code == WB_CALL_INSN && buf[j].src_reg == 0 &&
-		    buf[j].imm == BPF_FUNC_override_return) {
-			sc->found = true;
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /*
  * bpf_override_return makes a kprobed function return at once, with a value
  * of the program's choosing: whatever the kernel checks in that function
@@ -119,14 +98,15 @@ static long override_chunk(__u64 i, void *data)
 SEC("lsm/bpf_prog_load")
 int BPF_PROG(wb_prog_override, struct bpf_prog *prog, union bpf_attr *attr, struct bpf_token *token)
 {
-	struct override_scan sc = {};
+	struct scan_ctx sc = {};
 
 	if (prog->type != BPF_PROG_TYPE_KPROBE || is_daemon())
 		return 0;
 	sc.insns = (const struct bpf_insn *)__builtin_preserve_access_index(&prog->insnsi);
 	sc.len = prog->len;
-	bpf_loop((sc.len + WB_OVERRIDE_CHUNK - 1) / WB_OVERRIDE_CHUNK, override_chunk, &sc, 0);
-	if (!sc.found)
+	sc.deny[BPF_FUNC_override_return / 64] = 1ULL << (BPF_FUNC_override_return % 64);
+	bpf_loop((sc.len + WB_SCAN_CHUNK - 1) / WB_SCAN_CHUNK, scan_chunk, &sc, 0);
+	if (!sc.reason)
 		return 0;
 	return self_refuse(BPF_PROG_LOAD, WB_OBJ_PROG, prog->type, 0);
 }
@@ -136,33 +116,38 @@ int BPF_PROG(wb_prog_override, struct bpf_prog *prog, union bpf_attr *attr, stru
 SEC("lsm/task_setnice")
 int BPF_PROG(wb_setnice, struct task_struct *p, int nice)
 {
-	if (!is_daemon_task(p) || may_rule_daemon())
-		return 0;
-	return self_refuse_task(WB_OP_TASK_SET, WB_SET_NICE);
+	return guard_daemon(p, WB_OP_TASK_SET, WB_SET_NICE);
 }
 
 SEC("lsm/task_setscheduler")
 int BPF_PROG(wb_setscheduler, struct task_struct *p)
 {
-	if (!is_daemon_task(p) || may_rule_daemon())
-		return 0;
-	return self_refuse_task(WB_OP_TASK_SET, WB_SET_SCHEDULER);
+	return guard_daemon(p, WB_OP_TASK_SET, WB_SET_SCHEDULER);
 }
 
 SEC("lsm/task_setioprio")
 int BPF_PROG(wb_setioprio, struct task_struct *p, int ioprio)
 {
-	if (!is_daemon_task(p) || may_rule_daemon())
-		return 0;
-	return self_refuse_task(WB_OP_TASK_SET, WB_SET_IOPRIO);
+	return guard_daemon(p, WB_OP_TASK_SET, WB_SET_IOPRIO);
 }
 
 SEC("lsm/task_setrlimit")
 int BPF_PROG(wb_setrlimit, struct task_struct *p, unsigned int resource, struct rlimit *new_rlim)
 {
-	if (!is_daemon_task(p) || may_rule_daemon())
-		return 0;
-	return self_refuse_task(WB_OP_TASK_SET, WB_SET_RLIMIT);
+	return guard_daemon(p, WB_OP_TASK_SET, WB_SET_RLIMIT);
+}
+
+/* The task of pid NR (init pid namespace), acquired, if it is a thread of
+ * the daemon; else NULL. */
+static __always_inline struct task_struct *daemon_by_pid(int nr)
+{
+	struct task_struct *task = bpf_task_from_pid(nr);
+
+	if (task && !is_daemon_task(task)) {
+		bpf_task_release(task);
+		return NULL;
+	}
+	return task;
 }
 
 /* /proc/PID/<file> of the daemon, for any of its threads: oom_score_adj
@@ -173,19 +158,15 @@ static __always_inline bool daemon_proc_file(struct inode *inode)
 	struct proc_inode *pi = (void *)inode - bpf_core_field_offset(struct proc_inode, vfs_inode);
 	struct task_struct *task;
 	struct pid *pid;
-	bool ours;
-	int nr;
 
 	pid = BPF_CORE_READ(pi, pid);
 	if (!pid)
 		return false;
-	nr = BPF_CORE_READ(pid, numbers[0].nr);
-	task = bpf_task_from_pid(nr); /* the daemon, or a thread of it? */
+	task = daemon_by_pid(BPF_CORE_READ(pid, numbers[0].nr));
 	if (!task)
 		return false;
-	ours = is_daemon_task(task);
 	bpf_task_release(task);
-	return ours;
+	return true;
 }
 
 /* A file of a cgroup that holds the daemon, itself or an ancestor other
@@ -203,13 +184,9 @@ static __always_inline bool daemon_cgroup_file(struct file *file)
 	level = BPF_CORE_READ(cg, level);
 	if (level <= 0)
 		return false;
-	daemon = bpf_task_from_pid(self_tgid);
+	daemon = daemon_by_pid(self_tgid);
 	if (!daemon)
 		return false;
-	if (!is_daemon_task(daemon)) {
-		bpf_task_release(daemon);
-		return false;
-	}
 	dcg = BPF_CORE_READ(daemon, cgroups, dfl_cgrp);
 	bpf_task_release(daemon);
 	dlevel = BPF_CORE_READ(dcg, level);
