@@ -20,7 +20,7 @@ LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -I$(BUILD) -I. -mcpu=v3
 
-LIB_SRCS   := $(wildcard lib/*.c fsverity/*.c policy/*.c log/*.c integrity/*.c) \
+LIB_SRCS   := $(wildcard lib/*.c fsverity/*.c policy/*.c log/*.c integrity/*.c adopt/*.c) \
 	      $(filter-out gatekeeper/main.c,$(wildcard gatekeeper/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 MAIN_OBJ   := $(BUILD)/gatekeeper/main.o
@@ -79,7 +79,7 @@ $(BUILD)/progs/dyntrue: tests/progs/dyntrue.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
 
-$(BUILD)/progs/%: tests/progs/%.c tests/progs/loader.c tests/progs/runtime.c
+$(BUILD)/progs/%: tests/progs/%.c tests/progs/loader.c tests/progs/runtime.c tests/progs/running.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -o $@ $< -lpthread
 
@@ -120,6 +120,47 @@ lint: $(BUILD)/watchbpf.skel.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -I. -I$(BUILD) --suppress=missingIncludeSystem \
 		lib fsverity policy log integrity gatekeeper
+
+# ---- install -------------------------------------------------------------
+# `make install` (as root; DESTDIR= for a staging tree): the binary, the
+# systemd unit with this install's paths, logrotate's snippet, the log
+# directory, and deploy/policy.yaml as the policy, once: a policy already
+# there is the admin's and stays as it is. README.md, "Install as a service".
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+# the unit's LogsDirectory=watchbpf: always under /var/log
+LOGDIR     := /var/log/watchbpf
+INSTALL    ?= install
+
+.PHONY: install uninstall
+
+install: $(BUILD)/watchbpf
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/watchbpf $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	$(INSTALL) -d -m 0750 $(DESTDIR)$(LOGDIR)
+	$(INSTALL) -m 0755 $(BUILD)/watchbpf $(DESTDIR)$(SBINDIR)/watchbpf
+	sed -e 's|/usr/sbin/watchbpf|$(SBINDIR)/watchbpf|g' \
+	    -e 's|/etc/watchbpf/|$(SYSCONFDIR)/watchbpf/|g' \
+		deploy/systemd/watchbpf.service > $(BUILD)/watchbpf.service
+	$(INSTALL) -m 0644 $(BUILD)/watchbpf.service $(DESTDIR)$(UNITDIR)/watchbpf.service
+	$(INSTALL) -m 0644 deploy/logrotate/watchbpf $(DESTDIR)$(SYSCONFDIR)/logrotate.d/watchbpf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/watchbpf/policy.yaml ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/watchbpf/policy.yaml"; \
+	else \
+		echo "$(INSTALL) -m 0600 deploy/policy.yaml $(DESTDIR)$(SYSCONFDIR)/watchbpf/policy.yaml"; \
+		$(INSTALL) -m 0600 deploy/policy.yaml $(DESTDIR)$(SYSCONFDIR)/watchbpf/policy.yaml; \
+	fi
+	@echo "next: watchbpf enroll $(SBINDIR)/watchbpf (fs-verity, for --persist);" \
+		"systemctl daemon-reload; systemctl enable --now watchbpf"
+
+# The policy and the logs are the admin's: they stay. A pinned state stays
+# in force too, until `watchbpf stop --end-enforcement` or a reboot.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/watchbpf $(DESTDIR)$(UNITDIR)/watchbpf.service \
+		$(DESTDIR)$(SYSCONFDIR)/logrotate.d/watchbpf
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/watchbpf and $(DESTDIR)$(LOGDIR)"
 
 clean:
 	rm -rf $(BUILD)

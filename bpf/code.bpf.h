@@ -230,8 +230,16 @@ int BPF_PROG(wb_mmap_file, struct file *file, unsigned long reqprot, unsigned lo
 	if (!(prot & WB_PROT_EXEC))
 		return 0;
 	t = current_mark();
-	if (!t || !code_concerns(t))
+	if (!t)
 		return 0;
+	if (!code_concerns(t)) {
+		if (t->adopting) {
+			bpf_rcu_read_lock(); /* group_leader, in a sleepable hook */
+			adopt_disturbed(bpf_get_current_task_btf(), t);
+			bpf_rcu_read_unlock();
+		}
+		return 0;
+	}
 	/* FILE is NULL for anonymous memory. 7.x knows, and wants the test;
 	 * 6.12 takes the pointer for non-NULL and drops the test as dead code,
 	 * so a probe read of its inode tells there. */
@@ -253,8 +261,13 @@ int BPF_PROG(wb_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot
 	if (!(prot & WB_PROT_EXEC))
 		return 0;
 	t = current_mark();
-	if (!t || !code_concerns(t))
+	if (!t)
 		return 0;
+	if (!code_concerns(t)) {
+		if (t->adopting)
+			adopt_disturbed(bpf_get_current_task_btf(), t);
+		return 0;
+	}
 	if (BPF_CORE_READ(vma, vm_flags) & WB_VM_EXEC)
 		return 0; /* judged when it became executable */
 	file = vma->vm_file;

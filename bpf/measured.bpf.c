@@ -53,3 +53,35 @@ int BPF_PROG(wb_measured_free, struct inode *inode)
 	bpf_map_delete_elem(&measured_inodes, &k);
 	return 0;
 }
+
+/* The daemon's fds (gatekeeper/measured.c) -> the inode whose bytes each
+ * reads, as data_inode() sees it: how the daemon learns which inode to
+ * register for a file of an overlay, the real one underneath, with the
+ * very code that will look it up. Zero when there is none. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct wbpf_inode_key);
+} measured_fds SEC(".maps");
+
+/* Run by the daemon over its own files only (the link names its pid). */
+SEC("iter/task_file")
+int wb_data_inodes(struct bpf_iter__task_file *ctx)
+{
+	struct file *file = ctx->file;
+	struct wbpf_inode_key *k;
+	struct inode *inode;
+	__u32 fd = ctx->fd;
+
+	if (!file)
+		return 0;
+	k = bpf_map_lookup_elem(&measured_fds, &fd);
+	if (!k)
+		return 0;
+	inode = data_inode(file);
+	if (!inode)
+		return 0;
+	inode_key(inode, k);
+	return 0;
+}

@@ -33,6 +33,44 @@ static __always_inline void inode_key(struct inode *inode, struct wbpf_inode_key
 	k->ino = BPF_CORE_READ(inode, i_ino);
 }
 
+#define WB_OVERLAYFS_MAGIC 0x794c7630 /* uapi magic.h: a define, not in BTF */
+
+/* Whether F is a struct file of a file system under an overlay: its
+ * mapping is its inode's, as for every open file. */
+static __always_inline bool real_file_like(struct file *f)
+{
+	struct inode *i = BPF_CORE_READ(f, f_inode);
+
+	return i && BPF_CORE_READ(f, f_mapping) == BPF_CORE_READ(i, i_mapping) &&
+	       BPF_CORE_READ(i, i_sb, s_magic) != WB_OVERLAYFS_MAGIC;
+}
+
+/*
+ * The inode whose bytes FILE reads: its own, or for a file of an overlay
+ * (every container image) the real file's underneath, which overlayfs
+ * opened for it: file->private_data is that file up to 6.12, and from
+ * 6.13 a struct ovl_file whose first member it is. Both are tried, and
+ * taken only when they look like an open file. NULL when neither does: no
+ * measured identity then.
+ */
+static __always_inline struct inode *data_inode(struct file *file)
+{
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct file *real = NULL;
+	void *pd;
+
+	if (BPF_CORE_READ(inode, i_sb, s_magic) != WB_OVERLAYFS_MAGIC)
+		return inode;
+	pd = BPF_CORE_READ(file, private_data);
+	if (!pd)
+		return NULL;
+	if (real_file_like(pd))
+		real = pd;
+	else if (!bpf_probe_read_kernel(&real, sizeof(real), pd) && real && !real_file_like(real))
+		real = NULL;
+	return real ? BPF_CORE_READ(real, f_inode) : NULL;
+}
+
 /* The registered digest of INODE, if it is a measured file. */
 static __always_inline struct wbpf_digest_key *measured(struct inode *inode)
 {
@@ -48,7 +86,7 @@ static __always_inline struct wbpf_digest_key *measured(struct inode *inode)
  * write opened before the daemon registered it could change it since. */
 static __always_inline bool measured_digest(struct file *file, struct wbpf_digest_key *key)
 {
-	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct inode *inode = data_inode(file);
 	struct wbpf_digest_key *d = measured(inode);
 
 	if (!d || BPF_CORE_READ(inode, i_writecount.counter) > 0)

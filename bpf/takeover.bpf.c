@@ -9,6 +9,7 @@
  * identity at all (bpf/verify.bpf.c). Tasks that are no loader return at
  * once: a ptrace of them costs the trampoline and one load.
  */
+#include "bpf/adopt.bpf.h"
 #include "bpf/integrity.bpf.h"
 
 /* Loader P (its mark V) is reached into by someone that is not the same
@@ -52,7 +53,14 @@ int BPF_PROG(wb_takeover_check, struct task_struct *child, unsigned int mode)
 	if (!(mode & WB_PTRACE_MODE_ATTACH))
 		return 0;
 	v = task_mark(child);
-	if (!v || !v->loader_id || v->tainted)
+	if (!v)
+		return 0;
+	if (v->adopting && !v->loader_id) {
+		/* a tracer now could steer what the daemon just checked */
+		adopt_disturbed(child, v);
+		return 0;
+	}
+	if (!v->loader_id || v->tainted)
 		return 0;
 	t = current_mark();
 	if (t && t->loader_id == v->loader_id && !tainted(t))
@@ -67,7 +75,13 @@ int BPF_PROG(wb_takeover_traceme, struct task_struct *parent)
 	struct task_struct *cur = bpf_get_current_task_btf();
 	struct wbpf_task *v = task_mark(cur), *pm;
 
-	if (!v || !v->loader_id || v->tainted)
+	if (!v)
+		return 0;
+	if (v->adopting && !v->loader_id) {
+		adopt_disturbed(cur, v);
+		return 0;
+	}
+	if (!v->loader_id || v->tainted)
 		return 0;
 	pm = task_mark(parent);
 	if (pm && pm->loader_id == v->loader_id && !pm->tainted)

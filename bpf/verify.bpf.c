@@ -18,6 +18,7 @@
 #include "bpf/verity.bpf.h"
 #include "bpf/probe.bpf.h"
 #include "bpf/self.bpf.h"
+#include "bpf/adopt.bpf.h"
 
 /* Checks what a loader found by digest asks for besides the digest. */
 static __always_inline int check_extras(struct linux_binprm *bprm, struct wbpf_loader_cfg *c,
@@ -168,8 +169,19 @@ int BPF_PROG(wb_bprm_committed, struct linux_binprm *bprm)
 	struct wbpf_event *e;
 	__u32 id;
 
-	if (!t || !t->pending_valid)
+	if (!t)
 		return 0;
+	/* a new program: an adoption of the old one in flight must fail */
+	seq_bump(t);
+	t->adopting = 0;
+	if (!t->pending_valid) {
+		/* the mark was made during this exec (by an adoption's stage):
+		 * the check never saw the file, so it gives no identity */
+		t->loader_id = 0;
+		t->daemon = 0;
+		t->daemon_exec = 0;
+		return 0;
+	}
 	id = t->pending_id;
 	t->loader_id = id;
 	t->daemon = t->pending_daemon;

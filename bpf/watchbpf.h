@@ -43,6 +43,10 @@
 /* a loader's executable code (bpf/code.bpf.h): path, unless anonymous */
 #define WB_OP_MMAP 0xfff1 /* mmap with PROT_EXEC */
 #define WB_OP_MPROTECT 0xfff0 /* mprotect that makes a mapping executable */
+/* a process already running when the daemon started or reloaded: adopted
+ * as a loader, or not, with the reason (gatekeeper/adopt.c) */
+#define WB_OP_ADOPT 0xffef
+#define WB_OP_LOWEST WB_OP_ADOPT
 
 /* detail of WB_OP_TASK_SET */
 #define WB_SET_NICE 1
@@ -112,7 +116,18 @@ enum wbpf_reason {
 
 /* The identity of a task, in task storage. */
 struct wbpf_task {
-	__u32 loader_id; /* 0: none */
+	/* The loader id and a sequence number, in one word: adoption of a
+	 * running process (bpf/adopt.bpf.c) sets the id only if nothing
+	 * happened to the task since the daemon checked it, which every exec,
+	 * executable mapping and ptrace of a task being adopted says by
+	 * bumping seq. */
+	union {
+		__u64 ident;
+		struct {
+			__u32 loader_id; /* 0: none */
+			__u32 seq;
+		};
+	};
 	/* bprm_check_security decides, bprm_committed_creds commits: an exec
 	 * that fails after the check must not change who the task is. */
 	__u32 pending_id;
@@ -127,6 +142,9 @@ struct wbpf_task {
 	 * state), not from a daemon that started it: its code must be the
 	 * registered daemon's code (self_code, bpf/code.bpf.h) */
 	__u8 daemon_exec;
+	/* the daemon is adopting this running task (bpf/adopt.bpf.c) */
+	__u8 adopting;
+	__u8 pad[7];
 	__u32 cur_cmd; /* the bpf() command in progress, for the log */
 	__u32 in_probe; /* the program being loaded came through the probe door */
 	/* The process holds a write-mode fd of a map it may only read (real
@@ -137,6 +155,31 @@ struct wbpf_task {
 	 * (bpf/probe.bpf.h), by prog->aux; kept on the thread group
 	 * leader's mark. */
 	__u64 probes[WB_PROBE_SLOTS];
+};
+
+/* Adoption of running tasks (bpf/adopt.bpf.c, gatekeeper/adopt.c): what
+ * the daemon asks the task iterator to do to one task, by its tid, and
+ * what came of it. */
+#define WB_MAX_ADOPT 16384
+enum wbpf_adopt_op {
+	WB_ADOPT_STAGE = 1, /* mark it "being adopted", seq = nonce */
+	WB_ADOPT_COMMIT, /* loader id, if seq is still nonce (and the leader's) */
+	WB_ADOPT_ABORT, /* undo a stage (and a commit) */
+};
+enum wbpf_adopt_result {
+	WB_ADOPT_PENDING = 0, /* the iterator did not meet the task: it exited */
+	WB_ADOPT_DONE,
+	WB_ADOPT_MARKED, /* stage: it has a loader or daemon mark already */
+	WB_ADOPT_RACED, /* exec'd, mapped code or was traced meanwhile */
+	WB_ADOPT_NOMEM,
+};
+struct wbpf_adopt_req {
+	__u32 op;
+	__u32 nonce; /* the task's seq while staged */
+	__u32 leader_nonce; /* its group leader's: 0 when not staged */
+	__u32 id; /* commit: the loader */
+	__u32 result;
+	__u32 created; /* stage made the task's storage: abort deletes it */
 };
 
 /* What a persistent daemon leaves for the next one (gatekeeper/persist.c):
@@ -300,7 +343,7 @@ struct wbpf_event {
 /* Per-CPU counters; never lost, unlike events. Decisions by op and
  * action: ops 0..63 are bpf commands, then the WB_OP_* from 0xffff down. */
 #define WB_NR_ACTIONS 6
-#define WB_NR_OPS 80
+#define WB_NR_OPS 81
 struct wbpf_counters {
 	__u64 decisions[WB_NR_OPS][WB_NR_ACTIONS];
 	__u64 audited;
@@ -313,7 +356,7 @@ static inline unsigned int wb_op_index(unsigned int op)
 {
 	if (op < 64)
 		return op;
-	if (op >= WB_OP_MPROTECT && op <= WB_OP_EXEC)
+	if (op >= WB_OP_LOWEST && op <= WB_OP_EXEC)
 		return 64 + (WB_OP_EXEC - op);
 	return WB_NR_OPS - 1;
 }

@@ -5,6 +5,10 @@
 #ifndef WATCHBPF_COMMANDS_H
 #define WATCHBPF_COMMANDS_H
 
+/* The policy `watchbpf run` (and --enforce, --audit) loads when given none:
+ * where `make install` puts deploy/policy.yaml, and the unit's policy. */
+#define WB_DEFAULT_POLICY "/etc/watchbpf/policy.yaml"
+
 int cmd_run(int argc, char **argv); /* gatekeeper/run.c */
 int cmd_doctor(int argc, char **argv); /* gatekeeper/doctor.c */
 int cmd_status(int argc, char **argv); /* gatekeeper/status.c */

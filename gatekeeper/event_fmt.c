@@ -67,6 +67,13 @@ static const char *const kernel_ways[] = { [1] = "request", [2] = "memory", [3] 
 
 #define NAMED(table, i) ((i) < sizeof(table) / sizeof(table[0]) && table[i] ? table[i] : "?")
 
+bool event_code_reason(const struct wbpf_event *e)
+{
+	return e->op == WB_OP_ADOPT && (e->reason == WB_R_UNTRUSTED_CODE ||
+					e->reason == WB_R_ANON_EXEC ||
+					e->reason == WB_R_NOT_VERITY);
+}
+
 const char *event_loader(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx)
 {
 	return ctx->ids ? config_loader_name(ctx->ids, e->loader_id) : NULL;
@@ -80,7 +87,8 @@ const char *event_action(const struct wbpf_event *e, const struct wb_fmt_ctx *ct
 	switch (e->action) {
 	case WB_ACT_APPROVED:
 		a = "Approved";
-		if (e->op == WB_OP_EXEC && ctx->cfg && e->loader_id < WB_MAX_LOADERS &&
+		if ((e->op == WB_OP_EXEC || e->op == WB_OP_ADOPT) && ctx->cfg &&
+		    e->loader_id < WB_MAX_LOADERS &&
 		    ctx->cfg->grants[e->loader_id][0])
 			a = ctx->cfg->grants[e->loader_id];
 		break;
@@ -154,7 +162,7 @@ const char *event_reason(const struct wbpf_event *e, const struct wb_fmt_ctx *ct
 		snprintf(buf, len, "reason-%u", e->reason);
 		return buf;
 	}
-	if (e->op == WB_OP_MMAP || e->op == WB_OP_MPROTECT) {
+	if (e->op == WB_OP_MMAP || e->op == WB_OP_MPROTECT || event_code_reason(e)) {
 		/* "code:/tmp/evil.so check: untrusted-code", "anonymous-exec" */
 		if (!(e->flags & WB_EV_PATH))
 			return r;
@@ -165,6 +173,11 @@ const char *event_reason(const struct wbpf_event *e, const struct wb_fmt_ctx *ct
 	if (e->action == WB_ACT_TAINTED && e->reason != WB_R_TAKEOVER) {
 		clean(path, e->path, sizeof(e->path));
 		snprintf(buf, len, "collateral:%s check: %s", path, r);
+		return buf;
+	}
+	if (e->op == WB_OP_ADOPT && e->detail) {
+		/* "not-loader:bpf_objects_3": what it holds, running */
+		snprintf(buf, len, "%s:bpf_objects_%u", r, e->detail);
 		return buf;
 	}
 	switch (e->reason) {

@@ -26,6 +26,9 @@ const char *event_reason(const struct wbpf_event *e, const struct wb_fmt_ctx *ct
 			 size_t len);
 /* prog or map type name ("xdp", "hash"), NULL when the event has no object */
 const char *event_type(const struct wbpf_event *e, char *buf, size_t len);
+/* An adoption refused for the code a process has mapped: e->path is that
+ * code's file, not the executable. */
+bool event_code_reason(const struct wbpf_event *e);
 const char *event_loader(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx);
 
 /*

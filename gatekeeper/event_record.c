@@ -59,7 +59,7 @@ static const char *rule_field(const struct wbpf_event *e)
 	case WB_R_MAP_UNNAMED:
 		return "maps";
 	case WB_R_NOT_VERITY:
-		if (e->op == WB_OP_MMAP || e->op == WB_OP_MPROTECT)
+		if (e->op == WB_OP_MMAP || e->op == WB_OP_MPROTECT || e->op == WB_OP_ADOPT)
 			return "code.digests";
 		return "collateral";
 	case WB_R_TAINTED:
@@ -142,11 +142,12 @@ void event_record(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
 	r->name = out->name[0] ? out->name : NULL;
 	snprintf(out->cgroup, sizeof(out->cgroup), "%llu", (unsigned long long)e->cgroup_id);
 	r->cgroup = out->cgroup;
-	if (e->op == WB_OP_EXEC && (e->flags & WB_EV_PATH)) {
+	if ((e->op == WB_OP_EXEC || (e->op == WB_OP_ADOPT && !event_code_reason(e))) &&
+	    (e->flags & WB_EV_PATH)) {
 		copy_kstr(out->exe, e->path, sizeof(e->path));
 		r->exe = out->exe;
 	}
-	if (e->op == WB_OP_EXEC && pol && loader) {
+	if ((e->op == WB_OP_EXEC || e->op == WB_OP_ADOPT) && pol && loader) {
 		for (size_t i = 0; i < pol->nr_loaders; i++) {
 			if (strcmp(pol->loaders[i].name, loader) || !pol->loaders[i].has_digest)
 				continue;

@@ -18,7 +18,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "run", cmd_run, "run [--enforce|--audit] POLICY   load the gatekeeper (foreground)" },
+	{ "run", cmd_run, "run [--enforce|--audit] [POLICY] load the gatekeeper (foreground)" },
 	{ "check", cmd_check, "check POLICY                     validate a policy file" },
 	{ "digest", cmd_digest, "digest [OPTIONS] FILE...         print fs-verity digests" },
 	{ "sign", cmd_sign, "sign --key K --cert C FILE...    sign fs-verity digests" },
@@ -37,11 +37,12 @@ static const struct command commands[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: %s --enforce POLICY | --audit POLICY\n", prog_name);
+	fprintf(f, "Usage: %s --enforce [POLICY] | --audit [POLICY]\n", prog_name);
 	fprintf(f, "       %s COMMAND [ARGS]\n\nCommands:\n", prog_name);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
-	fprintf(f, "  version\n  help\n\nSee docs/ for the policy format and the log format.\n");
+	fprintf(f, "  version\n  help\n\nPOLICY defaults to %s.\n", WB_DEFAULT_POLICY);
+	fprintf(f, "See docs/ for the policy format and the log format.\n");
 }
 
 int main(int argc, char **argv)

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -100,8 +102,51 @@ static int measure_fd(int fd, const struct fsv_digest *want, struct fsv_digest *
 /* PATH, which the policy trusts with digest WANT: registered if it has no
  * fs-verity and measures WANT. A file that is missing or measures another
  * digest is said, and left out: what maps or execs it is judged untrusted. */
-static int measure_one(int mfd, struct reg *r, const char *path, const struct fsv_digest *want)
+/* The inode whose bytes FD reads, as the kernel will look it up
+ * (data_inode(), bpf/measured.bpf.h): for a file of an overlay, the real
+ * file underneath. Asked of the kernel through an iterator over the
+ * daemon's own files. */
+static int data_inode_key(struct watchbpf *skel, int fd, struct wbpf_inode_key *key)
 {
+	union bpf_iter_link_info linfo = { .task.pid = (__u32)getpid() };
+	LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &linfo,
+		    .link_info_len = sizeof(linfo));
+	int kfd = bpf_map__fd(skel->maps.measured_fds), ifd, err = 0;
+	struct wbpf_inode_key none = {};
+	struct bpf_link *link;
+	__u32 k = (__u32)fd;
+	char buf[16];
+
+	if (bpf_map_update_elem(kfd, &k, &none, BPF_ANY))
+		return -errno;
+	link = bpf_program__attach_iter(skel->progs.wb_data_inodes, &opts);
+	if (!link) {
+		err = -errno;
+		goto out;
+	}
+	ifd = bpf_iter_create(bpf_link__fd(link));
+	if (ifd < 0) {
+		err = -errno;
+	} else {
+		while (read(ifd, buf, sizeof(buf)) > 0)
+			;
+		close(ifd);
+	}
+	bpf_link__destroy(link);
+	if (!err && bpf_map_lookup_elem(kfd, &k, key))
+		err = -errno;
+	if (!err && !key->ino)
+		err = -ENOENT;
+out:
+	bpf_map_delete_elem(kfd, &k);
+	return err;
+}
+
+static int measure_one(struct watchbpf *skel, struct reg *r, const char *path,
+		       const struct fsv_digest *want)
+{
+	int mfd = bpf_map__fd(skel->maps.measured_inodes);
+	struct statfs sfs;
 	struct wbpf_digest_key val = {};
 	struct wbpf_inode_key key;
 	struct fsv_digest got;
@@ -118,6 +163,16 @@ static int measure_one(int mfd, struct reg *r, const char *path, const struct fs
 		goto out; /* not a file, or fs-verity answers for it in the kernel */
 	key.dev = ((__u64)major(st.st_dev) << WB_KERNEL_MINORBITS) | minor(st.st_dev);
 	key.ino = st.st_ino;
+	/* a file of an overlay: the identity follows the real file */
+	if (!fstatfs(fd, &sfs) && sfs.f_type == OVERLAYFS_SUPER_MAGIC) {
+		e = data_inode_key(skel, fd, &key);
+		if (e) {
+			p_info("warning: measured: %s: no file under the overlay: %s: not "
+			       "registered", path, strerror(-e));
+			r->skipped++;
+			goto out;
+		}
+	}
 	if (known(r, &key))
 		goto out;
 	e = measure_fd(fd, want, &got);
@@ -150,14 +205,14 @@ out:
 	return ret;
 }
 
-static int measure_list(int mfd, struct reg *r, const struct wb_digest_list *l)
+static int measure_list(struct watchbpf *skel, struct reg *r, const struct wb_digest_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		int ret;
 
 		if (!l->v[i].path)
 			continue;
-		ret = measure_one(mfd, r, l->v[i].path, &l->v[i].d);
+		ret = measure_one(skel, r, l->v[i].path, &l->v[i].d);
 		if (ret)
 			return ret;
 	}
@@ -202,12 +257,12 @@ int measured_apply(struct watchbpf *skel, const struct wb_policy *pol, unsigned 
 		const struct wb_loader *l = &pol->loaders[i];
 
 		if (l->has_digest && l->exec_path)
-			ret = measure_one(mfd, &r, l->exec_path, &l->digest);
+			ret = measure_one(skel, &r, l->exec_path, &l->digest);
 		if (!ret)
-			ret = measure_list(mfd, &r, &l->code.digests);
+			ret = measure_list(skel, &r, &l->code.digests);
 	}
 	if (!ret)
-		ret = measure_list(mfd, &r, &pol->trust_code.digests);
+		ret = measure_list(skel, &r, &pol->trust_code.digests);
 	if (!ret)
 		ret = forget_others(mfd, &r);
 	if (ret)

@@ -123,6 +123,8 @@ const char *op_name(const struct wb_names *n, unsigned int op, char *buf, size_t
 		return "mmap";
 	if (op == WB_OP_MPROTECT)
 		return "mprotect";
+	if (op == WB_OP_ADOPT)
+		return "adopt";
 	if (op < WB_MAX_CMDS && n->cmd[op])
 		return n->cmd[op];
 	snprintf(buf, len, "cmd_%u", op);

@@ -26,6 +26,7 @@
 
 #include "fsverity/keyring.h"
 #include "gatekeeper/admin.h"
+#include "gatekeeper/adopt.h"
 #include "gatekeeper/apply.h"
 #include "gatekeeper/commands.h"
 #include "gatekeeper/config.h"
@@ -37,6 +38,7 @@
 #include "log/writer.h"
 #include "gatekeeper/kernel.h"
 #include "gatekeeper/names.h"
+#include "gatekeeper/notify.h"
 #include "gatekeeper/measured.h"
 #include "gatekeeper/persist.h"
 #include "gatekeeper/self.h"
@@ -189,6 +191,15 @@ static int put_in_force(struct gatekeeper *gk, struct loaded *next, char *err, s
 	return 0;
 }
 
+/* Marks the running processes the policy in force makes loaders. A walk
+ * that fails leaves them as they were: without authority. */
+static void adopt_walk(struct gatekeeper *gk)
+{
+	struct adopt_stats st;
+
+	adopt_say(&st, adopt_running(gk, &st));
+}
+
 static void name_policy(struct gatekeeper *gk)
 {
 	snprintf(gk->policy_name, sizeof(gk->policy_name), "%s", gk->cur.pol.name);
@@ -220,7 +231,28 @@ int do_reload(struct gatekeeper *gk, const char *must_be, char *msg, size_t len)
 	p_info("%s", msg);
 	if (gk->log && writer_reopen(gk->log))
 		p_err("reopening %s: %s", gk->log_path, strerror(errno));
+	/* what the new policy makes a loader may be running already */
+	adopt_walk(gk);
 	return 0;
+}
+
+/* SIGHUP, which only PID 1 can send (bpf/self.bpf.c), so what root asks
+ * of it with `systemctl kill -s HUP`: with admin.certs, a new policy needs
+ * a signed request (`watchbpf reload --signature`), so this only reopens
+ * the logs, as an unsigned `watchbpf reload` does. */
+static void sighup_reload(struct gatekeeper *gk, char *msg, size_t len)
+{
+	if (!gk->cur.pol.nr_admin_certs) {
+		do_reload(gk, NULL, msg, len);
+		return;
+	}
+	if (gk->log && writer_reopen(gk->log))
+		p_err("reopening %s: %s", gk->log_path, strerror(errno));
+	snprintf(msg, len,
+		 "SIGHUP: logs reopened; policy %s stays in force (admin.certs: a new policy "
+		 "needs a signed request)",
+		 gk->cur.pol.name);
+	p_info("%s", msg);
 }
 
 /* Waits up to TIMEOUT_MS for events or a control request, and handles
@@ -361,6 +393,8 @@ static int start(struct gatekeeper *gk)
 		return -1;
 	}
 	bpf_program__set_autoattach(gk->skel->progs.wb_file_open, false); /* put_in_force */
+	bpf_program__set_autoattach(gk->skel->progs.wb_adopt, false); /* run by adopt_walk */
+	bpf_program__set_autoattach(gk->skel->progs.wb_data_inodes, false); /* measured.c */
 	/* every path lookup pays for this hook: only where there are pins */
 	bpf_program__set_autoattach(gk->skel->progs.wb_pin_permission, gk->persist.dir);
 	if (gk->ringbuf_size && bpf_map__set_max_entries(gk->skel->maps.events, gk->ringbuf_size)) {
@@ -420,6 +454,7 @@ static int start(struct gatekeeper *gk)
 		}
 	}
 	report_adoption(gk);
+	adopt_walk(gk);
 	return 0;
 }
 
@@ -434,8 +469,22 @@ static void warn_policy(struct gatekeeper *gk)
 
 static void usage(void)
 {
-	fprintf(stderr, "Usage: %s --enforce POLICY | --audit POLICY | run [-v] POLICY\n",
-		prog_name);
+	fprintf(stderr,
+		"Usage: %s --enforce [POLICY] | --audit [POLICY] | run [-v] [POLICY]\n"
+		"POLICY defaults to %s\n",
+		prog_name, WB_DEFAULT_POLICY);
+}
+
+/* `watchbpf run` with no POLICY, before one was installed: say where. */
+static bool default_policy_missing(void)
+{
+	if (!access(WB_DEFAULT_POLICY, F_OK) || errno != ENOENT)
+		return false;
+	p_err("no POLICY given, and there is no %s: create it (`make install` copies "
+	      "deploy/policy.yaml there, which denies nothing and logs every decision; "
+	      "docs/policy.md), check it with `watchbpf check %s`, or name another POLICY",
+	      WB_DEFAULT_POLICY, WB_DEFAULT_POLICY);
+	return true;
 }
 
 int cmd_run(int argc, char **argv)
@@ -515,15 +564,17 @@ int cmd_run(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind < argc - 1) {
 		usage();
 		return 2;
 	}
+	if (optind == argc && default_policy_missing())
+		return 2;
 	if (gk.log_key && !gk.log_path) {
 		p_err("--log-sign-key needs --log");
 		return 2;
 	}
-	gk.policy_path = argv[optind];
+	gk.policy_path = optind < argc ? argv[optind] : WB_DEFAULT_POLICY;
 	gk.argv = argv;
 	gk.test_abort = getenv("WATCHBPF_TEST_ABORT") != NULL;
 	if (admin_nonce(gk.nonce)) {
@@ -546,6 +597,9 @@ int cmd_run(int argc, char **argv)
 	warn_policy(&gk);
 	p_info("%s policy %s", gk.cur.pol.mode == WB_MODE_AUDIT ? "auditing" : "enforcing",
 	       gk.cur.pol.name);
+	notify_ready("%s policy %s (version %s)",
+		     gk.cur.pol.mode == WB_MODE_AUDIT ? "auditing" : "enforcing", gk.cur.pol.name,
+		     gk.cur.pol.version);
 	while (!exiting) {
 		err = wait_and_handle(&gk, 500);
 		if (err < 0 && err != -EINTR) {
@@ -554,7 +608,9 @@ int cmd_run(int argc, char **argv)
 		}
 		if (reload) {
 			reload = 0;
-			do_reload(&gk, NULL, msg, sizeof(msg));
+			notify_reloading();
+			sighup_reload(&gk, msg, sizeof(msg));
+			notify_ready("%s", msg);
 		}
 		report_drops(&gk);
 		if (gk.log)
@@ -566,6 +622,13 @@ int cmd_run(int argc, char **argv)
 			note_state(&gk, false);
 		}
 	}
+	/* an upgrade's exec comes back as this process, and says READY again */
+	if (gk.upgrade_to[0])
+		notify_reloading();
+	else
+		notify_stopping(gk.stop_why ?:
+					(gk.persist.dir ? "stopping, enforcement stays (pinned)" :
+							  "stopping, enforcement ends"));
 	ring_buffer__consume(gk.rb);
 	report_drops(&gk);
 	report_probes(&gk);

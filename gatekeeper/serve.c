@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "gatekeeper/daemon.h"
+#include "gatekeeper/notify.h"
 #include "lib/util.h"
 
 /* The op an admin must sign for R, or NULL when none is needed. */
@@ -108,6 +109,7 @@ void serve_control(struct gatekeeper *gk)
 	char msg[1200] = "", object[WB_OBJECT_MAX];
 	struct control_request *r;
 	const char *op;
+	bool ok;
 	int cfd;
 
 	r = malloc(sizeof(*r)); /* two lines of 8 KiB */
@@ -169,7 +171,10 @@ void serve_control(struct gatekeeper *gk)
 		control_reply(cfd, true, "upgrading");
 		break;
 	default:
-		control_reply(cfd, !do_reload(gk, op ? object : NULL, msg, sizeof(msg)), msg);
+		notify_reloading(); /* the service manager's reload state: until READY */
+		ok = !do_reload(gk, op ? object : NULL, msg, sizeof(msg));
+		notify_ready("%s", msg);
+		control_reply(cfd, ok, msg);
 	}
 out:
 	free(r);

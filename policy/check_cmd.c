@@ -106,12 +106,16 @@ static int check_one(const char *path, const struct check_opts *o)
 	if (!o->quiet) {
 		const char *warn[WB_MAX_WARNINGS];
 		size_t nw = policy_warnings(&pol, warn, WB_MAX_WARNINGS);
+		char host[PATH_MAX + 256];
 
 		printf("%s: ok (policy %s, version %s, mode %s, %zu loader%s; %s)\n", path,
 		       pol.name, pol.version, wb_mode_name(pol.mode), pol.nr_loaders,
 		       pol.nr_loaders == 1 ? "" : "s", o->names_note);
 		for (size_t w = 0; w < nw; w++)
 			fprintf(stderr, "%s: warning: %s\n", path, warn[w]);
+		/* a systemd host whose PID 1 the policy leaves out */
+		if (policy_host_warning(&pol, NULL, host, sizeof(host)))
+			fprintf(stderr, "%s: warning: %s\n", path, host);
 	}
 	policy_free(&pol);
 	return 0;

@@ -1523,9 +1523,36 @@ static int check_signers(struct yerr *e, const struct ynode *root, const struct 
 	return p.at ? perr(e, p.at, "%s", p.msg) : 0;
 }
 
+/* An executable is one loader: the kernel finds the loader by the digest
+ * alone (loader_digests), so two loaders cannot share one. */
+static int check_digests(struct yerr *e, const struct ynode *root, const struct wb_policy *pol)
+{
+	const struct ynode *seq = ynode_map_get(root, "loaders"), *m;
+
+	for (size_t i = 0; seq && i < pol->nr_loaders; i++) {
+		const struct wb_loader *l = &pol->loaders[i];
+
+		if (!l->has_digest)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			if (!pol->loaders[j].has_digest ||
+			    !fsv_digest_equal(&pol->loaders[j].digest, &l->digest))
+				continue;
+			m = ynode_map_get(seq->items[i], "exec");
+			m = m ? ynode_map_get(m, "digest") : NULL;
+			return perr(e, m ? m : seq->items[i],
+				    "loader '%s' has the digest of loader '%s' (line %u): an "
+				    "executable is one loader, found by its digest alone (give the "
+				    "file one entry, without 'path' if it lives in several places)",
+				    l->name, pol->loaders[j].name, pol->loaders[j].line);
+		}
+	}
+	return 0;
+}
+
 static int check_policy(struct yerr *e, const struct ynode *map, void *base)
 {
-	return check_signers(e, map, base);
+	return check_signers(e, map, base) ?: check_digests(e, map, base);
 }
 
 static void free_refs(struct wb_name_ref *r, size_t n)

@@ -205,6 +205,18 @@ void policy_free(struct wb_policy *pol);
 size_t policy_warnings(const struct wb_policy *pol, const char **out, size_t n);
 
 /*
+ * Whether the policy, in force on this host, would leave its service
+ * manager without the bpf() its unit settings need (policy/host_check.c):
+ * mode enforce, a default that refuses PID 1, systemd as PID 1
+ * (ROOT/run/systemd/system) and no loader whose exec.path and exec.digest
+ * match ROOT/proc/1/exe. ROOT is "" or NULL for the host's own /proc and
+ * /run (a tree of their own for tests). Returns 1 with one sentence in buf,
+ * or 0 (buf "") when there is nothing to say or it cannot be known (no
+ * systemd, /proc/1/exe unreadable without root, no digest to compare).
+ */
+int policy_host_warning(const struct wb_policy *pol, const char *root, char *buf, size_t len);
+
+/*
  * Fills the id of every wb_name_ref: program and attach types from libbpf's
  * names, helpers and bpf commands from vmlinux's enum bpf_func_id and enum
  * bpf_cmd. vmlinux may be NULL: helpers and commands then keep id -1. Returns

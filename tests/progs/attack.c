@@ -176,6 +176,12 @@ int main(int argc, char **argv)
 		return report("ptrace_attach", ptrace(PTRACE_ATTACH, pid, 0, 0));
 	if (!strcmp(how, "seize") && argc > 2)
 		return report("ptrace_seize", ptrace(PTRACE_SEIZE, pid, 0, 0));
+	if (!strcmp(how, "seizehold") && argc > 3) { /* a tracer that stays */
+		int r = report("ptrace_seize", ptrace(PTRACE_SEIZE, pid, 0, 0));
+
+		sleep(atoi(argv[3]));
+		return r;
+	}
 	if (!strcmp(how, "mem") && argc > 2) {
 		char path[64];
 

@@ -460,6 +460,7 @@ static void probe_map(const char *kind)
 }
 
 #include "runtime.c"
+#include "running.c"
 
 int main(int argc, char **argv)
 {
@@ -471,6 +472,8 @@ int main(int argc, char **argv)
 	printf("%s: pid %d tag %s\n", LOADER_NAME, getpid(), build_tag);
 	fflush(stdout);
 	fd = runtime_action(how, argc, argv);
+	if (!fd)
+		fd = running_action(how, argc, argv);
 	if (fd >= 2)
 		return fd - 2;
 	if (fd == 1) {

@@ -343,6 +343,24 @@ TEST(policy_err_duplicate_loader)
 		   "t.yaml:8:11: duplicate loader name 'alice' (first defined at line 3)");
 }
 
+/* The daemon would refuse it: the kernel finds a loader by digest alone. */
+TEST(policy_err_shared_digest)
+{
+	EXPECT_ERR("name: t\n"
+		   "loaders:\n"
+		   "  - name: alice\n"
+		   "    exec: {digest: " D256 ", path: /a}\n"
+		   "  - name: bob\n"
+		   "    exec: {digest: " D256B "}\n"
+		   "  - name: carol\n"
+		   "    exec:\n"
+		   "      path: /c\n"
+		   "      digest: " D256 "\n",
+		   "t.yaml:10:15: loader 'carol' has the digest of loader 'alice' (line 3): an "
+		   "executable is one loader, found by its digest alone (give the file one entry, "
+		   "without 'path' if it lives in several places)");
+}
+
 TEST(policy_err_missing_key)
 {
 	EXPECT_ERR("loaders: []\n", "t.yaml:1:1: missing required key 'name' in policy");

@@ -16,6 +16,7 @@
 #include "policy/policy.h"
 
 #define D256 "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define D256B "sha256:1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 /* test_policy.c */
 int run_check(char **argv, char *out, size_t outlen, char *errout, size_t errlen);
@@ -80,7 +81,7 @@ static const char names[] =
 	"      attach: [cgroup_inet_ingress, trace_fentry, lsm_mac]\n" /* 10 */
 	"      deny_helpers: [probe_write_user, send_signal, override_return]\n"
 	"  - name: b\n"
-	"    exec: {digest: " D256 "}\n";
+	"    exec: {digest: " D256B "}\n";
 
 static bool all_ids(const struct wb_name_ref *r, size_t n, const int *want)
 {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Fetches the test kernels into the cache and prints one directory per kernel
-# (vmlinuz, virtio_blk.ko, release).  Usage: kernels.sh [NAME...]
+# (vmlinuz, virtio_blk.ko, release, and modules/: the kernel's whole
+# lib/modules/RELEASE tree, for tests/host/).  Usage: kernels.sh [NAME...]
 #   6.12  newest linux-image-6.12.*-cloud-amd64-unsigned of bookworm(-backports)
 #   sid   newest cloud kernel of sid (7.x, split linux-binary/linux-modules)
 # Downloads happen once; later runs use the cache ($WATCHBPF_CACHE).
@@ -42,7 +43,7 @@ fresh() { [ -n "$(find "$1" -maxdepth 0 -mmin -1440 2>/dev/null)" ]; }
 
 # unpack DEB... into kernel dir $1 (release $2)
 unpack() {
-	local out=$1 rel=$2 tmp vmlinuz ko
+	local out=$1 rel=$2 tmp vmlinuz ko mods
 	shift 2
 	tmp=$(mktemp -d)
 	for deb in "$@"; do dpkg-deb -x "$deb" "$tmp"; done
@@ -57,8 +58,30 @@ unpack() {
 	*) cp "$ko" "$out.new/virtio_blk.ko" ;;
 	esac
 	echo "$rel" >"$out.new/release"
-	rm -rf "$tmp" "$out"
+	# The whole module tree, for the Debian host of tests/host/, which
+	# boots with systemd and loads what it needs: the files as packaged
+	# (kmod reads compressed modules), modules.builtin (without it modprobe
+	# fails on what is built in) and the indexes modprobe reads, which
+	# Debian makes at install time: depmod here (merged /usr or not).
+	mods=$(find "$tmp" -path "*/lib/modules/$rel" -type d | head -1)
+	if [ -z "$mods" ] || [ ! -f "$mods/modules.builtin" ]; then
+		log "no lib/modules/$rel/modules.builtin in $*"; rm -rf "$tmp" "$out.new"; return 1
+	fi
+	# sid's linux-binary puts the kernel there: it is ./vmlinuz already
+	rm -f "$mods/vmlinuz.unsigned"
+	command -v depmod >/dev/null || PATH=$PATH:/usr/sbin:/sbin
+	if ! command -v depmod >/dev/null; then
+		log "installing kmod (depmod)"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kmod >/dev/null
+	fi
+	depmod -b "${mods%/lib/modules/"$rel"}" "$rel" ||
+		{ log "depmod failed for $rel"; rm -rf "$tmp" "$out.new"; return 1; }
+	mv "$mods" "$out.new/modules"
+	# a cached kernel refetched for modules/ may be in use by another run:
+	# swap by renames, so it is never missing for longer than that
+	[ ! -d "$out" ] || mv "$out" "$out.old.$$"
 	mv "$out.new" "$out"
+	rm -rf "$tmp" "$out.old.$$"
 }
 
 fetch_612() {
@@ -76,7 +99,8 @@ fetch_612() {
 	fi
 	rel=${pkg#linux-image-}; rel=${rel%-unsigned}
 	dir="$CACHE/kernels/$rel"
-	if [ ! -f "$dir/vmlinuz" ]; then
+	# a cache older than modules/ is fetched again
+	if [ ! -f "$dir/vmlinuz" ] || [ ! -f "$dir/modules/modules.builtin" ]; then
 		log "downloading $pkg"
 		local dl; dl=$(mktemp -d)
 		(cd "$dl" && apt-get download -q "$pkg" >&2 2>/dev/null) ||
@@ -100,12 +124,14 @@ fetch_sid() {
 		echo "$dir"; return
 	fi
 	rel=${bin#linux-binary-unsigned-}
-	mods="linux-modules-$rel"
+	# linux-base-*: modules.builtin and modules.order of the module tree
+	mods="linux-modules-$rel linux-base-$rel"
 	dir="$CACHE/kernels/$rel"
-	if [ ! -f "$dir/vmlinuz" ]; then
+	if [ ! -f "$dir/vmlinuz" ] || [ ! -f "$dir/modules/modules.builtin" ]; then
 		log "downloading $bin $mods"
 		local dl; dl=$(mktemp -d)
-		(cd "$dl" && sid_apt download -q "$bin" "$mods" >&2)
+		# shellcheck disable=SC2086 # two package names
+		(cd "$dl" && sid_apt download -q "$bin" $mods >&2)
 		unpack "$dir" "$rel" "$dl"/*.deb
 		rm -rf "$dl"
 	fi

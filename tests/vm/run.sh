@@ -19,6 +19,13 @@ keep_disk=${WBVM_KEEP_DISK:-}
 # the per-kernel part: virtio_blk.ko, appended as a second cpio archive
 mkdir -p "$work/m/lib/modules"
 cp "$kdir/virtio_blk.ko" "$work/m/lib/modules/"
+# overlayfs, for measured identity under container images (no dependencies)
+ovl=$(find "$kdir/modules" -name 'overlay.ko*' 2>/dev/null | head -1)
+case "$ovl" in
+*.xz) xz -dc "$ovl" >"$work/m/lib/modules/overlay.ko" ;;
+*.zst) zstd -qdc "$ovl" >"$work/m/lib/modules/overlay.ko" ;;
+?*) cp "$ovl" "$work/m/lib/modules/overlay.ko" ;;
+esac
 (cd "$work/m" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/mod.cpio.gz"
 cat "$initrd" "$work/mod.cpio.gz" >"$work/initrd"
 

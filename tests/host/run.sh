@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The host suite: a real Debian 12 host with systemd as PID 1 (image.sh)
+# booted on every kernel of $KERNELS (default "6.12 sid"), once per
+# scenario of tests/host/scenarios/ (SCENARIOS= selects by substring).
+# Prints each check as "[release] ok - ..." and closes with
+# "host: N passed, N failed".  Consoles: $BUILD/host/console-SCENARIO-RELEASE.log
+# HOST_TIMEOUT: a scenario's time limit once the host is up (default 900).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${BUILD:-$top/build}
+export BUILD=$build
+out=$build/host
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+passed=0 failed=0
+bad() {
+	echo "$1"
+	failed=$((failed + 1))
+}
+
+scenarios=()
+for s in "$here"/scenarios/*.sh; do
+	name=$(basename "$s" .sh)
+	if [ -n "${SCENARIOS:-}" ]; then
+		hit=""
+		for want in $SCENARIOS; do case "$name" in *"$want"*) hit=1 ;; esac; done
+		[ -n "$hit" ] || continue
+	fi
+	scenarios+=("$s")
+done
+[ ${#scenarios[@]} -gt 0 ] || bad "not ok - no scenario matches '${SCENARIOS:-}'"
+
+# the image once for all boots: a failure to build it is one failure
+if ! "$here/image.sh" >/dev/null; then
+	bad "not ok - the host image (tests/host/image.sh)"
+	scenarios=()
+fi
+
+for k in ${KERNELS:-6.12 sid}; do
+	# a kernel that cannot be fetched is a failure, not a skip
+	if ! kdir=$("$top/tests/vm/kernels.sh" "$k") || [ ! -f "$kdir/modules/modules.dep" ]; then
+		bad "[$k] not ok - kernel $k cannot be fetched (with modules/)"
+		continue
+	fi
+	rel=$(cat "$kdir/release")
+	kstart=$(date +%s) kpassed=0 kfailed=0
+	for s in "${scenarios[@]}"; do
+		name=$(basename "$s" .sh)
+		t=$work/$name-$rel
+		mkdir -p "$t"
+		cp "$here/guest-lib.sh" "$t/"
+		# the example a user starts from, tried for real
+		cp "$top/examples/host.yaml" "$t/"
+		cp "$s" "$t/scenario.sh"
+		# the scenario runs with the helpers sourced, like tests/vm's
+		cat >"$t/test.sh" <<EOT
+. /opt/hosttest/guest-lib.sh
+. /opt/hosttest/scenario.sh
+summary $name
+EOT
+		log=$out/console-$name-$rel.log
+		rc=0
+		"$here/boot.sh" "$kdir" "$t" "$log" "${HOST_TIMEOUT:-900}" 2>"$t/err" || rc=$?
+		sed -n 's/^boot\.sh: .*: up in /up in /p' "$t/err" | sed "s/^/[$rel] # $name: /"
+		ok=$(grep -c '^ok - ' "$log" || true)
+		nok=$(grep -c '^not ok - ' "$log" || true)
+		# "#" details too; the guest's summary line prefixed like the rest,
+		# so that tests/run-all.sh counts this suite's total only
+		grep -E '^(ok|not ok) - |^#|: [0-9]+ passed, [0-9]+ failed$' "$log" | sed "s/^/[$rel] /" || true
+		if [ "$rc" != 0 ] && [ "$nok" = 0 ]; then
+			# no check failed, yet the boot or the test did: that is one
+			echo "[$rel] not ok - $name: boot or test (exit $rc); console: $log"
+			sed 's/^/#   /' "$t/err"
+			tail -n 30 "$log" | sed 's/^/#   /'
+			nok=1
+		fi
+		kpassed=$((kpassed + ok)) kfailed=$((kfailed + nok))
+	done
+	echo "[$rel] $kpassed passed, $kfailed failed in $(($(date +%s) - kstart))s; consoles: $out/console-*-$rel.log"
+	passed=$((passed + kpassed)) failed=$((failed + kfailed))
+done
+echo "host: $passed passed, $failed failed"
+[ "$failed" = 0 ]
