@@ -42,16 +42,21 @@ int BPF_PROG(wb_map_fd, struct bpf_map *map, fmode_t fmode)
 	if (op != BPF_MAP_CREATE && op != BPF_MAP_GET_FD_BY_ID && op != BPF_OBJ_GET)
 		op = WB_OP_MAP_FD;
 	bpf_probe_read_kernel_str(name, sizeof(name), map->name);
-	if (c->flags & WB_LC_HAS_MAPS) {
-		access = map_rule_access(c, name);
-		if (access == WB_NO_RULE && op == BPF_MAP_CREATE && !tainted(t) &&
-		    probe_map_shape(map)) {
-			__u64 key = (__u64)map;
+	if (op == BPF_MAP_CREATE && !tainted(t) && probe_map_shape(map)) {
+		__u64 key = (__u64)map;
 
-			bpf_map_update_elem(&probe_maps, &key, &t->loader_id, BPF_ANY);
+		/* libbpf's probe programs reference it (global data): they
+		 * may, whatever the rules that let the map be made. Without
+		 * it a loader with no map rules fails every object with
+		 * .rodata (execsnoop: "map referenced but wasn't created") */
+		bpf_map_update_elem(&probe_maps, &key, &t->loader_id, BPF_ANY);
+		if ((c->flags & WB_LC_HAS_MAPS) && map_rule_access(c, name) == WB_NO_RULE) {
 			count_probe(BPF_MAP_CREATE, t->loader_id);
 			return 0;
 		}
+	}
+	if (c->flags & WB_LC_HAS_MAPS) {
+		access = map_rule_access(c, name);
 		reason = map_refusal(access, name, fmode & WB_FMODE_WRITE);
 		if (reason == WB_R_MAP_RO && !(map->map_flags & WB_F_MMAPABLE)) {
 			/* read-only, through a read-write fd: bpftool and

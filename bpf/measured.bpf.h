@@ -48,10 +48,10 @@ static __always_inline bool real_file_like(struct file *f)
 /*
  * The inode whose bytes FILE reads: its own, or for a file of an overlay
  * (every container image) the real file's underneath, which overlayfs
- * opened for it: file->private_data is that file up to 6.12, and from
- * 6.13 a struct ovl_file whose first member it is. Both are tried, and
- * taken only when they look like an open file. NULL when neither does: no
- * measured identity then.
+ * opened for it: file->private_data is that file up to 6.12, and from 6.13
+ * (the release whose struct file counts references in f_ref) a struct
+ * ovl_file whose first member it is. Taken only when it looks like an
+ * open file; NULL otherwise: no measured identity then.
  */
 static __always_inline struct inode *data_inode(struct file *file)
 {
@@ -64,11 +64,13 @@ static __always_inline struct inode *data_inode(struct file *file)
 	pd = BPF_CORE_READ(file, private_data);
 	if (!pd)
 		return NULL;
-	if (real_file_like(pd))
+	if (!bpf_core_field_exists(struct file, f_ref))
 		real = pd;
-	else if (!bpf_probe_read_kernel(&real, sizeof(real), pd) && real && !real_file_like(real))
-		real = NULL;
-	return real ? BPF_CORE_READ(real, f_inode) : NULL;
+	else if (bpf_probe_read_kernel(&real, sizeof(real), pd))
+		return NULL;
+	if (!real || !real_file_like(real))
+		return NULL;
+	return BPF_CORE_READ(real, f_inode);
 }
 
 /* The registered digest of INODE, if it is a measured file. */

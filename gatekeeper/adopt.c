@@ -541,7 +541,7 @@ static int find(struct adopter *a, bool first, struct cand **out, size_t *nout)
 {
 	struct cand *c = NULL;
 	size_t nc = 0, cap = 0;
-	struct wbpf_task mark;
+	struct wbpf_task mark = {};
 	struct judged j;
 	pid_t *pids;
 	size_t np;
@@ -555,6 +555,7 @@ static int find(struct adopter *a, bool first, struct cand **out, size_t *nout)
 
 		if (pid == getpid() || pidset_has(&a->refused, pid) || judge(a, pid, false, &j))
 			continue;
+		memset(&mark, 0, sizeof(mark));
 		if (!leader_mark(a, pid, &mark) && (mark.loader_id || mark.daemon) &&
 		    !pidset_has(&a->adopted, pid))
 			continue; /* the kernel's, from an exec: not ours to judge */
@@ -682,7 +683,7 @@ static int verifiers_load(struct adopter *a)
 
 	if (!pol->nr_trust_certs)
 		return 0;
-	a->verifiers = calloc(pol->nr_trust_certs, sizeof(*a->verifiers));
+	a->verifiers = calloc(pol->nr_trust_certs, sizeof(struct fsv_verifier *));
 	if (!a->verifiers)
 		return -ENOMEM;
 	for (size_t i = 0; i < pol->nr_trust_certs; i++) {

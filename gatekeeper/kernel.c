@@ -30,7 +30,7 @@ static const struct {
 	const char *name;
 	const char *what;
 } needed_kfuncs[] = {
-	{ "bpf_get_fsverity_digest", "fs-verity digests in BPF (CONFIG_FS_VERITY, Linux 6.7+)" },
+	{ "bpf_get_fsverity_digest", "fs-verity digests in BPF (CONFIG_FS_VERITY, Linux 6.8+)" },
 	{ "bpf_preempt_disable", "Linux 6.10+" },
 };
 

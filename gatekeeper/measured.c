@@ -109,8 +109,11 @@ static int measure_fd(int fd, const struct fsv_digest *want, struct fsv_digest *
 static int data_inode_key(struct watchbpf *skel, int fd, struct wbpf_inode_key *key)
 {
 	union bpf_iter_link_info linfo = { .task.pid = (__u32)getpid() };
-	LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &linfo,
-		    .link_info_len = sizeof(linfo));
+	struct bpf_iter_attach_opts opts = {
+		.sz = sizeof(opts),
+		.link_info = &linfo,
+		.link_info_len = sizeof(linfo),
+	};
 	int kfd = bpf_map__fd(skel->maps.measured_fds), ifd, err = 0;
 	struct wbpf_inode_key none = {};
 	struct bpf_link *link;

@@ -3,8 +3,8 @@
  * Adoption actions of the test loader (included by loader.c): processes
  * that are running before the daemon starts, or while it walks /proc, and
  * try bpf() only once FLAG exists (the test makes it when the daemon is in
- * force). Each try appends one line "ROLE PID TID ok|<strerror>" to OUT, in
- * one write, so many processes can share the file.
+ * force). Each try appends one line "ROLE PID TID ok|<strerror>|timeout" to
+ * OUT, in one write, so many processes can share the file.
  *
  *   wait FLAG OUT [hold|FILE]   one try, then exit; first, with "hold",
  *                               create a map and keep its fd (a process
@@ -18,25 +18,28 @@
  *                               loader and then not, tens of times a second,
  *                               while the daemon walks
  */
+#include <stdbool.h>
 #include <sys/wait.h>
 
-static void wait_flag(const char *flag)
+/* Whether FLAG came: the daemon's start is slow under emulation, and
+ * slower with hundreds of waiters; the scenario always makes it. */
+static bool wait_flag(const char *flag)
 {
-	/* five minutes: the daemon's start is slow under emulation, and
-	 * hundreds of waiters must leave it the CPU */
-	for (int i = 0; i < 3000 && access(flag, F_OK); i++)
+	for (int i = 0; i < 18000; i++) { /* half an hour */
+		if (!access(flag, F_OK))
+			return true;
 		usleep(100000);
+	}
+	return false;
 }
 
-static void try_once(const char *role, const char *out)
+static void put_line(const char *out, const char *role, const char *what)
 {
 	char line[128];
-	int fd = create_map(BPF_MAP_TYPE_ARRAY, "adopt_map", 8), len, o;
+	int len, o;
 
 	len = snprintf(line, sizeof(line), "%s %d %ld %s\n", role, getpid(), syscall(SYS_gettid),
-		       fd < 0 ? strerror(errno) : "ok");
-	if (fd >= 0)
-		close(fd);
+		       what);
 	o = open(out, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (o >= 0) {
 		if (write(o, line, len) != len)
@@ -45,13 +48,27 @@ static void try_once(const char *role, const char *out)
 	}
 }
 
+/* One bpf() try once FLAG exists; "timeout" when it never came. */
+static void try_after(const char *flag, const char *role, const char *out)
+{
+	int fd;
+
+	if (!wait_flag(flag)) {
+		put_line(out, role, "timeout");
+		return;
+	}
+	fd = create_map(BPF_MAP_TYPE_ARRAY, "adopt_map", 8);
+	put_line(out, role, fd < 0 ? strerror(errno) : "ok");
+	if (fd >= 0)
+		close(fd);
+}
+
 static const char *thread_flag, *thread_out;
 
 static void *thread_try(void *unused)
 {
 	(void)unused;
-	wait_flag(thread_flag);
-	try_once(LOADER_NAME, thread_out);
+	try_after(thread_flag, LOADER_NAME, thread_out);
 	return NULL;
 }
 
@@ -62,8 +79,7 @@ static int running_action(const char *how, int argc, char **argv)
 			report("map_create", create_map(BPF_MAP_TYPE_ARRAY, "held_map", 8));
 		else if (argc > 4)
 			map_file(argv[4], PROT_READ | PROT_EXEC);
-		wait_flag(argv[2]);
-		try_once(LOADER_NAME, argv[3]);
+		try_after(argv[2], LOADER_NAME, argv[3]);
 	} else if (!strcmp(how, "waitthreads") && argc > 4) {
 		int n = atoi(argv[4]);
 		pthread_t t[16];
@@ -85,8 +101,7 @@ static int running_action(const char *how, int argc, char **argv)
 			pid_t pid = fork();
 
 			if (pid == 0) {
-				wait_flag(argv[2]);
-				try_once(LOADER_NAME, argv[3]);
+				try_after(argv[2], LOADER_NAME, argv[3]);
 				_exit(0);
 			}
 			if (pid > 0)
@@ -99,7 +114,7 @@ static int running_action(const char *how, int argc, char **argv)
 		char *args[] = { argv[5], "flip", argv[2], argv[3], argv[5], argv[4], NULL };
 
 		if (!access(argv[2], F_OK)) {
-			try_once(LOADER_NAME, argv[3]);
+			try_after(argv[2], LOADER_NAME, argv[3]);
 			return 2 + failed;
 		}
 		usleep(20000);

@@ -60,8 +60,19 @@ $B/alice flip $F $O $B/alice $B/bob >/dev/null 2>&1 &
 P_FLIP1=$!
 $B/bob flip $F $O $B/bob $B/alice >/dev/null 2>&1 &
 P_FLIP2=$!
-sleep 1
 rm -f /mnt/adopt-alice
+# each in the state it is judged in before the daemon starts (a loaded
+# emulator can take seconds to run them)
+ready() {
+	grep -q /tmp/evil.so /proc/$P_EVIL/maps 2>/dev/null &&
+		grep -Eq '^TracerPid:[[:space:]]*[1-9]' /proc/$P_TRACED/status 2>/dev/null &&
+		ls -l /proc/$P_HOLD/fd 2>/dev/null | grep -q bpf-map &&
+		ls -l /proc/$P_DELETED/exe 2>/dev/null | grep -q deleted
+}
+i=0
+while ! ready && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+if ready; then pass "the running processes are set up (Eve's library, a tracer, a map, a deleted file)"
+else fail "the running processes are set up (Eve's library, a tracer, a map, a deleted file)"; fi
 
 start_gatekeeper --enforce /tmp/adopt-live.yaml --log /tmp/adopt.jsonl || fail "gatekeeper starts (adopt)" "$(cat /tmp/wb.err)"
 expect_line "the daemon says what it adopted" 'adopted [0-9]+ running process(es)? as loaders \(3 refused, 1 holding BPF objects' /tmp/wb.err
@@ -70,6 +81,7 @@ touch $F
 kill $P_TRACER
 wait $P_TRACER 2>/dev/null
 wait $P_PLAIN $P_THREADS $P_EVIL $P_TRACED $P_DELETED $P_HOLD $P_FORK $P_FLIP1 $P_FLIP2
+expect_no_line "every waiter tried after the daemon was in force" ' timeout$' $O
 sleep 0.5
 
 # by pid: "NAME PID TID RESULT"
