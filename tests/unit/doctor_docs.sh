@@ -93,5 +93,5 @@ if [ -r /etc/os-release ] && grep -q '^ID=debian$' /etc/os-release; then
 	else bad "doctor: this Debian host is debian" "$(grep '^distribution:' "$tmp/out")"; fi
 fi
 
-echo "doctor_docs: $passed passed, $failed failed"
+echo "doctor-docs: $passed passed, $failed failed"
 [ $failed = 0 ]
