@@ -39,12 +39,12 @@
 #include "fsverity/verity.h"
 #include "gatekeeper/adopt.h"
 #include "gatekeeper/daemon.h"
+#include "gatekeeper/measured.h"
 #include "lib/util.h"
 #include "watchbpf.skel.h"
 
 #define PROC "/proc"
 #define MAX_ROUNDS 8
-#define KERNEL_MINORBITS 20
 
 struct cand {
 	pid_t pid;
@@ -112,12 +112,6 @@ static void copy_cut(char *dst, size_t len, const char *src)
 
 /* ---- the rules, as the kernel applies them ---------------------------- */
 
-static void inode_key(const struct stat *st, struct wbpf_inode_key *k)
-{
-	k->dev = ((__u64)major(st->st_dev) << KERNEL_MINORBITS) | minor(st->st_dev);
-	k->ino = st->st_ino;
-}
-
 /* The digest the kernel would find for the file: fs-verity's, or the one
  * a measured file was registered with. 0, or -ENOENT. */
 static int digest_of(const struct adopter *a, int fd, const struct stat *st,
@@ -132,7 +126,7 @@ static int digest_of(const struct adopter *a, int fd, const struct stat *st,
 		memcpy(key->digest, d->bytes, d->size);
 		return 0;
 	}
-	inode_key(st, &ik);
+	measured_inode_key(st, &ik);
 	if (bpf_map_lookup_elem(bpf_map__fd(a->skel->maps.measured_inodes), &ik, key))
 		return -ENOENT;
 	if (key->size > sizeof(d->bytes))
@@ -418,23 +412,6 @@ static void report(struct adopter *a, pid_t pid, __u8 action, __u8 reason, __u32
 
 /* ---- the kernel's half ----------------------------------------------------- */
 
-/* Runs the task iterator over every task: each with a request has it
- * carried out (bpf/adopt.bpf.c). */
-static int run_iter(struct adopter *a)
-{
-	char buf[64];
-	ssize_t n;
-	int fd;
-
-	fd = bpf_iter_create(bpf_link__fd(a->link));
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		;
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 static int put_reqs(struct adopter *a, struct cand *c, size_t nc)
 {
 	for (size_t i = 0; i < nc; i++)
@@ -465,7 +442,7 @@ static int pass(struct adopter *a, struct cand *c, size_t nc)
 	int err = put_reqs(a, c, nc);
 
 	if (!err)
-		err = run_iter(a);
+		err = run_iter_link(a->link); /* bpf/adopt.bpf.c */
 	get_results(a, c, nc);
 	return err;
 }

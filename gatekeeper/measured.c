@@ -102,6 +102,27 @@ static int measure_fd(int fd, const struct fsv_digest *want, struct fsv_digest *
 /* PATH, which the policy trusts with digest WANT: registered if it has no
  * fs-verity and measures WANT. A file that is missing or measures another
  * digest is said, and left out: what maps or execs it is judged untrusted. */
+void measured_inode_key(const struct stat *st, struct wbpf_inode_key *k)
+{
+	k->dev = ((__u64)major(st->st_dev) << WB_KERNEL_MINORBITS) | minor(st->st_dev);
+	k->ino = st->st_ino;
+}
+
+int run_iter_link(struct bpf_link *link)
+{
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
 /* The inode whose bytes FD reads, as the kernel will look it up
  * (data_inode(), bpf/measured.bpf.h): for a file of an overlay, the real
  * file underneath. Asked of the kernel through an iterator over the
@@ -114,11 +135,10 @@ static int data_inode_key(struct watchbpf *skel, int fd, struct wbpf_inode_key *
 		.link_info = &linfo,
 		.link_info_len = sizeof(linfo),
 	};
-	int kfd = bpf_map__fd(skel->maps.measured_fds), ifd, err = 0;
+	int kfd = bpf_map__fd(skel->maps.measured_fds), err;
 	struct wbpf_inode_key none = {};
 	struct bpf_link *link;
 	__u32 k = (__u32)fd;
-	char buf[16];
 
 	if (bpf_map_update_elem(kfd, &k, &none, BPF_ANY))
 		return -errno;
@@ -127,14 +147,7 @@ static int data_inode_key(struct watchbpf *skel, int fd, struct wbpf_inode_key *
 		err = -errno;
 		goto out;
 	}
-	ifd = bpf_iter_create(bpf_link__fd(link));
-	if (ifd < 0) {
-		err = -errno;
-	} else {
-		while (read(ifd, buf, sizeof(buf)) > 0)
-			;
-		close(ifd);
-	}
+	err = run_iter_link(link);
 	bpf_link__destroy(link);
 	if (!err && bpf_map_lookup_elem(kfd, &k, key))
 		err = -errno;
@@ -164,8 +177,7 @@ static int measure_one(struct watchbpf *skel, struct reg *r, const char *path,
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !fsv_measure_fd(fd, &got))
 		goto out; /* not a file, or fs-verity answers for it in the kernel */
-	key.dev = ((__u64)major(st.st_dev) << WB_KERNEL_MINORBITS) | minor(st.st_dev);
-	key.ino = st.st_ino;
+	measured_inode_key(&st, &key);
 	/* a file of an overlay: the identity follows the real file */
 	if (!fstatfs(fd, &sfs) && sfs.f_type == OVERLAYFS_SUPER_MAGIC) {
 		e = data_inode_key(skel, fd, &key);
