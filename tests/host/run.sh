@@ -41,14 +41,19 @@ if ! "$here/image.sh" >/dev/null; then
 	scenarios=()
 fi
 
-for k in ${KERNELS:-6.12 sid}; do
+# One boot per kernel, side by side on a host with two cores or more (as
+# tests/vm/run-suite.sh; WBVM_SERIAL=1 serializes); each kernel's lines go
+# to a file of its own, printed in order.
+one_kernel() {
+	local k=$1 res=$2 kdir rel kstart t log rc ok nok
 	# a kernel that cannot be fetched is a failure, not a skip
 	if ! kdir=$("$top/tests/vm/kernels.sh" "$k") || [ ! -f "$kdir/modules/modules.dep" ]; then
-		bad "[$k] not ok - kernel $k cannot be fetched (with modules/)"
-		continue
+		echo "[$k] not ok - kernel $k cannot be fetched (with modules/)"
+		echo "0 1" >"$res"
+		return
 	fi
 	rel=$(cat "$kdir/release")
-	kstart=$(date +%s) kpassed=0 kfailed=0
+	kstart=$(date +%s)
 	# one boot per kernel runs every scenario: a boot costs a minute
 	t=$work/$rel
 	mkdir -p "$t"
@@ -81,9 +86,29 @@ for k in ${KERNELS:-6.12 sid}; do
 		tail -n 30 "$log" | sed 's/^/#   /'
 		nok=1
 	fi
-	kpassed=$((kpassed + ok)) kfailed=$((kfailed + nok))
-	echo "[$rel] $kpassed passed, $kfailed failed in $(($(date +%s) - kstart))s; consoles: $out/console-*-$rel.log"
-	passed=$((passed + kpassed)) failed=$((failed + kfailed))
-done
+	echo "[$rel] $ok passed, $nok failed in $(($(date +%s) - kstart))s; console: $log"
+	echo "$ok $nok" >"$res"
+}
+
+if [ ${#scenarios[@]} -gt 0 ]; then
+	i=0
+	for k in ${KERNELS:-6.12 sid}; do
+		i=$((i + 1))
+		if [ "$(nproc)" -ge 2 ] && [ "${WBVM_SERIAL:-0}" != 1 ]; then
+			one_kernel "$k" "$work/res$i" >"$work/out$i" 2>&1 &
+		else
+			one_kernel "$k" "$work/res$i" >"$work/out$i" 2>&1
+		fi
+	done
+	wait
+	for j in $(seq 1 $i); do
+		cat "$work/out$j"
+		if read -r ok nok <"$work/res$j"; then
+			passed=$((passed + ok)) failed=$((failed + nok))
+		else
+			bad "not ok - host run $j left no result"
+		fi
+	done
+fi
 echo "host: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -3,7 +3,11 @@
 # exits with the number of failed checks.
 . /mnt/lib.sh
 for s in /mnt/scenarios/*.sh; do
-	echo "# scenario $(basename "$s" .sh)"
+	wbvm_scn=$(basename "$s" .sh)
+	echo "# scenario $wbvm_scn"
+	wbvm_t0=$(cut -d. -f1 /proc/uptime)
 	. "$s"
+	# where the suite's time goes (make test's budget, docs/testing.md)
+	echo "# scenario $wbvm_scn took $(($(cut -d. -f1 /proc/uptime) - wbvm_t0))s"
 done
 exit $FAILED
