@@ -190,6 +190,13 @@ struct wbpf_persist {
 	__u64 drops_told; /* events_dropped the log had reported */
 	__u32 pid; /* the daemon that wrote it */
 	__u32 stopped; /* 1: it stopped on purpose, and said why */
+	/* The policy in force ("sha256:HEX" of its bytes), and whether it
+	 * names admin.certs: then the next daemon may adopt the state only
+	 * with that very policy (a new one takes a signed reload), or Eve
+	 * could stop the service and start watchbpf with hers. */
+	__u32 admin_locked;
+	__u32 pad;
+	char policy_sha256[72];
 };
 
 /* prog_owner: who loaded a program, and whether it came in as a probe */

@@ -315,22 +315,40 @@ fail:
 }
 
 void persist_note(struct watchbpf *skel, const struct persist *p, uint64_t decisions,
-		  uint64_t drops_told, bool stopped)
+		  uint64_t drops_told, bool stopped, const char *pol_sha256, bool admin_locked)
 {
 	struct wbpf_persist st = {
 		.decisions = decisions,
 		.drops_told = drops_told,
 		.pid = getpid(),
 		.stopped = stopped,
+		.admin_locked = admin_locked,
 	};
 	struct timespec ts;
 	__u32 zero = 0;
 
 	if (!p->dir)
 		return;
+	snprintf(st.policy_sha256, sizeof(st.policy_sha256), "%s", pol_sha256);
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	st.last_seen_ns = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	bpf_map_update_elem(bpf_map__fd(skel->maps.persist_state), &zero, &st, BPF_ANY);
+}
+
+int persist_may_adopt(const struct persist *p, const char *pol_sha256, char *err, size_t len)
+{
+	const struct wbpf_persist *b = &p->before;
+
+	if (!p->adopted || !b->admin_locked ||
+	    !strncmp(b->policy_sha256, pol_sha256, sizeof(b->policy_sha256)))
+		return 0;
+	snprintf(err, len,
+		 "cannot adopt the pinned state: its policy (%.*s) names admin.certs, and this "
+		 "is another policy (%s); start with the policy in force, then put this one in "
+		 "force with a signed request (`watchbpf request reload`, `watchbpf reload "
+		 "--signature`); the pinned state stays in force",
+		 (int)sizeof(b->policy_sha256), b->policy_sha256, pol_sha256);
+	return -1;
 }
 
 int persist_end(struct persist *p, char *err, size_t len)

@@ -69,9 +69,18 @@ int self_measure(const char *path, struct wbpf_digest_key *key, char *why, size_
  * (gatekeeper/self_code.c). 0, or -1 with err. */
 int self_code_register(struct watchbpf *skel, const char *exe, char *err, size_t len);
 
-/* Writes what the next daemon needs: now, the decisions and drops told. */
+/* Writes what the next daemon needs: now, the decisions and drops told,
+ * the policy in force (POL_SHA256) and whether it names admin.certs. */
 void persist_note(struct watchbpf *skel, const struct persist *p, uint64_t decisions,
-		  uint64_t drops_told, bool stopped);
+		  uint64_t drops_told, bool stopped, const char *pol_sha256, bool admin_locked);
+
+/*
+ * Before anything of the pinned state changes: may a daemon with the policy
+ * whose digest is POL_SHA256 adopt it? Not when the policy in force names
+ * admin.certs and this is another policy: putting it in force takes a
+ * signed reload. 0, or -1 with err.
+ */
+int persist_may_adopt(const struct persist *p, const char *pol_sha256, char *err, size_t len);
 
 /* Ends enforcement: removes every pin and unmounts DIR. 0, or -1 with err. */
 int persist_end(struct persist *p, char *err, size_t len);

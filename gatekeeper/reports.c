@@ -96,7 +96,8 @@ void note_state(struct gatekeeper *gk, bool stopped)
 	struct wb_totals t;
 
 	if (gk->persist.dir && !counters_read(bpf_map__fd(gk->skel->maps.counters), &t))
-		persist_note(gk->skel, &gk->persist, t.total, gk->drops_told, stopped);
+		persist_note(gk->skel, &gk->persist, t.total, gk->drops_told, stopped,
+			     gk->cur.pol.sha256, gk->cur.pol.nr_admin_certs > 0);
 }
 
 /* The last record: why the daemon stops, and whether enforcement stays. */

@@ -225,6 +225,7 @@ int do_reload(struct gatekeeper *gk, const char *must_be, char *msg, size_t len)
 	loaded_free(&gk->cur);
 	gk->cur = next;
 	name_policy(gk);
+	note_state(gk, false); /* a daemon after this one adopts with this policy */
 	snprintf(msg, len, "reloaded: %s policy %s (version %s)",
 		 gk->cur.pol.mode == WB_MODE_AUDIT ? "auditing" : "enforcing", gk->cur.pol.name,
 		 gk->cur.pol.version);
@@ -402,7 +403,9 @@ static int start(struct gatekeeper *gk)
 		      gk->ringbuf_size);
 		return -1;
 	}
-	if (gk->persist.dir && persist_reuse_maps(gk->skel, &gk->persist, why, sizeof(why))) {
+	if (gk->persist.dir &&
+	    (persist_reuse_maps(gk->skel, &gk->persist, why, sizeof(why)) ||
+	     persist_may_adopt(&gk->persist, gk->cur.pol.sha256, why, sizeof(why)))) {
 		p_err("%s", why);
 		return -1;
 	}
@@ -429,6 +432,8 @@ static int start(struct gatekeeper *gk)
 		return -1;
 	}
 	gk->attached = true;
+	/* the policy in force, for the next daemon, before there are pins */
+	note_state(gk, false);
 	if (self_register_links(gk->skel, why, sizeof(why)) ||
 	    persist_pin(gk->skel, &gk->persist, why, sizeof(why))) {
 		p_err("%s", why);

@@ -32,6 +32,7 @@ sign() { watchbpf sign --key $K/$1.key --cert $K/$1.pem --suffix .sig "$2" >/dev
 
 watchbpf check /tmp/admin.yaml >/dev/null 2>/tmp/chk.err
 expect_no_line "check: no warning that root can end enforcement" 'root can end enforcement' /tmp/chk.err
+export WATCHBPF_TEST_ABORT=1 # "abort" on the control socket crashes it
 WB_BIN=$W start_gatekeeper --persist --enforce /tmp/admin.yaml ||
 	fail "gatekeeper starts (admin)" "$(cat /tmp/wb.err)"
 P=$WB_PID
@@ -39,6 +40,31 @@ P=$WB_PID
 refused "root alone cannot end enforcement" "needs a signed request" $W stop --end-enforcement
 expect_ok "the pins stay" test -e $PINS/link_wb_bpf
 eve_denied "after an unsigned end"
+
+# Eve stops the daemon without ending enforcement (PID 1 may signal it, so
+# `systemctl stop` does; here a crash), then starts the genuine watchbpf
+# with a policy of hers, or with the policy file edited: the pinned state
+# names admin.certs, so only the policy in force may adopt it
+/mnt/bin/attack ctl /run/watchbpf/control abort >/dev/null
+wait $P
+cat >/tmp/eve.yaml <<EOT
+name: eve
+default: { bpf: allow }
+loaders: []
+EOT
+refused "a daemon with Eve's policy cannot adopt the admin's state" \
+	"its policy \(sha256:[0-9a-f]{64}\) names admin.certs, and this is another policy" \
+	$W --persist --enforce /tmp/eve.yaml
+cp /tmp/admin.yaml /tmp/admin.orig
+echo "default: { bpf: allow }" >>/tmp/admin.yaml
+refused "... nor one with the policy file edited" "names admin.certs, and this is another policy" \
+	$W --persist --enforce /tmp/admin.yaml
+mv /tmp/admin.orig /tmp/admin.yaml
+expect_ok "the pins stay" test -e $PINS/link_wb_bpf
+eve_denied "after Eve's daemons"
+WB_BIN=$W start_gatekeeper --persist --enforce /tmp/admin.yaml ||
+	fail "the policy in force adopts the state" "$(cat /tmp/wb.err)"
+P=$WB_PID
 
 $W request end-enforcement >/tmp/req1
 expect_line "the request names this boot" "^boot: $(cat /proc/sys/kernel/random/boot_id)$" /tmp/req1
