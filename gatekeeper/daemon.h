@@ -38,6 +38,10 @@ struct gatekeeper {
 	int control_fd, epoll_fd; /* -1: none */
 	bool json_stdout;
 	unsigned int ringbuf_size;
+	/* --kubelet-logs: pods/ and containers/ name the pods of records
+	 * (gatekeeper/pod.h); NULL: none */
+	const char *kubelet_logs;
+	struct wb_pods *pods;
 	struct wb_writer *log;
 	struct wb_origin origin;
 	uint64_t next_id; /* decision ids, from 1 */

@@ -10,11 +10,14 @@
 #include "gatekeeper/config.h"
 #include "gatekeeper/names.h"
 
+struct wb_pods;
+
 /* Everything an event's numbers are resolved against. */
 struct wb_fmt_ctx {
 	const struct wb_names *names;
 	const struct wb_ids *ids; /* may be NULL */
 	const struct wb_config *cfg; /* may be NULL: no grants */
+	struct wb_pods *pods; /* may be NULL: no Kubernetes pod names (gatekeeper/pod.h) */
 };
 
 /* "Approved" (for an exec: the grants, "ProgApproved,MapsReadOnly"),

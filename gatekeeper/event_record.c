@@ -93,6 +93,27 @@ static const char *rule_field(const struct wbpf_event *e)
 	return NULL;
 }
 
+/* The task's Kubernetes pod, when it is in one: the record's pod becomes
+ * "namespace/pod/container" where the kubelet's logs name them. */
+static void record_pod(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
+		       struct wb_event_record *out)
+{
+	struct wb_record *r = &out->rec;
+	const struct wb_pod *pod = pods_lookup(ctx->pods, e->cgroup_id, out->pod);
+
+	if (!pod)
+		return;
+	out->k8s = *pod;
+	pod = &out->k8s;
+	if (pod->label[0])
+		r->pod = pod->label;
+	r->k8s_namespace = pod->ns[0] ? pod->ns : NULL;
+	r->k8s_pod = pod->name[0] ? pod->name : NULL;
+	r->k8s_pod_uid = pod->uid;
+	r->k8s_container = pod->container[0] ? pod->container : NULL;
+	r->k8s_container_id = pod->container_id;
+}
+
 void event_record(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
 		  const struct wb_origin *o, const struct wb_policy *pol, uint64_t id,
 		  struct wb_event_record *out)
@@ -140,6 +161,8 @@ void event_record(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
 	r->comm = out->comm;
 	r->pod = out->pod[0] ? out->pod : NULL;
 	r->name = out->name[0] ? out->name : NULL;
+	if (ctx->pods)
+		record_pod(e, ctx, out);
 	snprintf(out->cgroup, sizeof(out->cgroup), "%llu", (unsigned long long)e->cgroup_id);
 	r->cgroup = out->cgroup;
 	if ((e->op == WB_OP_EXEC || (e->op == WB_OP_ADOPT && !event_code_reason(e))) &&

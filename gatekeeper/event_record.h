@@ -5,6 +5,7 @@
 #define WATCHBPF_EVENT_RECORD_H
 
 #include "gatekeeper/event_fmt.h"
+#include "gatekeeper/pod.h"
 #include "log/record.h"
 
 /* What every record of this daemon run says about where it comes from. */
@@ -21,6 +22,7 @@ struct wb_event_record {
 	char comm[WB_COMM_LEN + 1], name[WB_NAME_LEN + 1], pod[WB_POD_LEN + 1];
 	char exe[WB_PATH_LEN + 1], cgroup[24], op[16], type[16], action[64];
 	char reason[WB_PATH_LEN + 64], rule[96], digest[FSV_DIGEST_STR_SIZE];
+	struct wb_pod k8s; /* the task's Kubernetes pod, when it is in one */
 };
 
 void origin_init(struct wb_origin *o, const char *policy, const char *policy_version);

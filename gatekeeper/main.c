@@ -19,7 +19,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "run [--enforce|--audit] [POLICY] load the gatekeeper (foreground)" },
-	{ "check", cmd_check, "check POLICY                     validate a policy file" },
+	{ "check", cmd_check,
+	  "check [--explain] POLICY...      validate policies, say what they allow" },
 	{ "digest", cmd_digest, "digest [OPTIONS] FILE...         print fs-verity digests" },
 	{ "sign", cmd_sign, "sign --key K --cert C FILE...    sign fs-verity digests" },
 	{ "verify", cmd_verify, "verify --cert C FILE...          check signatures" },

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@
 #include "gatekeeper/notify.h"
 #include "gatekeeper/measured.h"
 #include "gatekeeper/persist.h"
+#include "gatekeeper/pod.h"
 #include "gatekeeper/self.h"
 #include "lib/util.h"
 #include "policy/policy.h"
@@ -92,7 +94,7 @@ void emit_record(struct gatekeeper *gk, const struct wb_record *r)
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct gatekeeper *gk = ctx;
-	struct wb_fmt_ctx fmt = { &gk->names, &gk->ids, gk->cur.cfg };
+	struct wb_fmt_ctx fmt = { &gk->names, &gk->ids, gk->cur.cfg, gk->pods };
 	struct wb_event_record er;
 
 	if (size < sizeof(struct wbpf_event))
@@ -353,6 +355,31 @@ static unsigned long long initial_mnt_ns(void)
 	return st.st_ino;
 }
 
+/* Pod names for the records (gatekeeper/pod.h): the kubelet's pods/ and
+ * containers/ under --kubelet-logs, the cgroup v2 tree for the paths. */
+static int open_pods(struct gatekeeper *gk)
+{
+	const char *root = pods_cgroup2_root();
+	char pods[PATH_MAX], containers[PATH_MAX];
+	struct wb_pods_opts o = {
+		.cgroup_root = root,
+		.pods_dir = pods,
+		.containers_dir = containers,
+		.retry_ms = 10000,
+	};
+
+	if (!gk->kubelet_logs || !root)
+		return 0;
+	snprintf(pods, sizeof(pods), "%s/pods", gk->kubelet_logs);
+	snprintf(containers, sizeof(containers), "%s/containers", gk->kubelet_logs);
+	gk->pods = pods_new(&o);
+	if (!gk->pods) {
+		p_err("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static int start(struct gatekeeper *gk)
 {
 	struct wb_policy parsed;
@@ -441,6 +468,8 @@ static int start(struct gatekeeper *gk)
 	}
 	if (open_events(gk))
 		return -1;
+	if (open_pods(gk))
+		return -1;
 	origin_init(&gk->origin, gk->policy_name, gk->policy_version);
 	name_policy(gk);
 	if (gk->log_path) {
@@ -506,13 +535,15 @@ int cmd_run(int argc, char **argv)
 		{ "ringbuf-size", required_argument, NULL, 'r' },
 		{ "control", required_argument, NULL, 'c' },
 		{ "persist", no_argument, NULL, 'p' },
+		{ "kubelet-logs", required_argument, NULL, 'K' },
 		{},
 	};
 	struct gatekeeper gk = { .mode_override = -1,
 				 .status_path = WB_STATUS_FILE,
 				 .control_path = WB_CONTROL_SOCKET,
 				 .control_fd = -1,
-				 .epoll_fd = -1 };
+				 .epoll_fd = -1,
+				 .kubelet_logs = "/var/log" };
 	char msg[1200];
 	time_t last_status = 0;
 	char *end;
@@ -554,6 +585,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'p':
 			gk.persist.dir = WB_PIN_DIR;
+			break;
+		case 'K':
+			gk.kubelet_logs = *optarg ? optarg : NULL;
 			break;
 		case 'r':
 			gk.ringbuf_size = strtoul(optarg, &end, 0);
@@ -661,6 +695,7 @@ out:
 	ring_buffer__free(gk.rb);
 	watchbpf__destroy(gk.skel);
 	loaded_free(&gk.cur);
+	pods_free(gk.pods);
 	config_ids_free(&gk.ids);
 	names_free(&gk.names);
 	btf__free(gk.vmlinux);

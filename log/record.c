@@ -303,6 +303,20 @@ int record_format_json(const struct wb_record *r, const char *prev_hash_hex, cha
 	jw_str(&w, r->cgroup);
 	jw_lit(&w, ",\"pod\":");
 	jw_str(&w, r->pod);
+	/* only for a task in a Kubernetes pod: other lines stay as short */
+	if (r->k8s_namespace || r->k8s_pod || r->k8s_pod_uid || r->k8s_container ||
+	    r->k8s_container_id) {
+		jw_lit(&w, ",\"k8s_namespace\":");
+		jw_str(&w, r->k8s_namespace);
+		jw_lit(&w, ",\"k8s_pod\":");
+		jw_str(&w, r->k8s_pod);
+		jw_lit(&w, ",\"k8s_pod_uid\":");
+		jw_str(&w, r->k8s_pod_uid);
+		jw_lit(&w, ",\"k8s_container\":");
+		jw_str(&w, r->k8s_container);
+		jw_lit(&w, ",\"k8s_container_id\":");
+		jw_str(&w, r->k8s_container_id);
+	}
 	jw_lit(&w, ",\"type\":");
 	jw_str(&w, r->type);
 	jw_lit(&w, ",\"name\":");
@@ -373,6 +387,11 @@ static const struct key_spec {
 	{ "exe_digest", 10, KV_STR, F(exe_digest), "\"exe_digest\":" },
 	{ "cgroup", 6, KV_STR, F(cgroup), "\"cgroup\":" },
 	{ "pod", 3, KV_STR, F(pod), "\"pod\":" },
+	{ "k8s_namespace", 13, KV_STR, F(k8s_namespace), "\"k8s_namespace\":" },
+	{ "k8s_pod", 7, KV_STR, F(k8s_pod), "\"k8s_pod\":" },
+	{ "k8s_pod_uid", 11, KV_STR, F(k8s_pod_uid), "\"k8s_pod_uid\":" },
+	{ "k8s_container", 13, KV_STR, F(k8s_container), "\"k8s_container\":" },
+	{ "k8s_container_id", 16, KV_STR, F(k8s_container_id), "\"k8s_container_id\":" },
 	{ "type", 4, KV_STR, F(type), "\"type\":" },
 	{ "name", 4, KV_STR, F(name), "\"name\":" },
 	{ "insn_cnt", 8, KV_I64, F(insn_cnt), "\"insn_cnt\":" },
@@ -383,7 +402,8 @@ static const struct key_spec {
 };
 
 #define NR_KEYS ARRAY_SIZE(keys)
-#define REQUIRED ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 9) | (1u << 10))
+#define REQUIRED ((1ull << 0) | (1ull << 1) | (1ull << 2) | (1ull << 3) | (1ull << 9) | (1ull << 10))
+_Static_assert(NR_KEYS <= 64, "the parser's member set is a 64-bit mask");
 
 /* memcmp() is a call for a length it cannot see; names are short */
 static bool key_is(const struct key_spec *spec, const char *k, size_t klen)
@@ -496,7 +516,8 @@ bad:
 int record_parse_json(const char *line, size_t len, struct wb_parsed *out, char *scratch,
 		      size_t scratch_len, const char **why)
 {
-	unsigned int seen = 0, hint = 0;
+	unsigned int hint = 0;
+	uint64_t seen = 0;
 	bool after_sig = false;
 	struct jval v;
 	const char *k;
@@ -529,11 +550,11 @@ int record_parse_json(const char *line, size_t len, struct wb_parsed *out, char 
 		}
 		if (i < 0)
 			continue; /* a newer writer's member */
-		if (seen & (1u << i)) {
+		if (seen & (1ull << i)) {
 			*why = "duplicate member";
 			return -1;
 		}
-		seen |= 1u << i;
+		seen |= 1ull << i;
 		hint = i + 1;
 		if (set_member(out, &keys[i], &v, why))
 			return -1;

@@ -37,6 +37,10 @@ struct wb_record {
 	const char *loader; /* NULL or loader name */
 	uint32_t pid, tid, uid;
 	const char *comm, *exe, *exe_digest, *cgroup, *pod;
+	/* a task in a Kubernetes pod (gatekeeper/pod.h): what is known of it,
+	 * NULL what is not; all NULL for a task in none. pod is then
+	 * "namespace/pod/container" when the pod's name is known. */
+	const char *k8s_namespace, *k8s_pod, *k8s_pod_uid, *k8s_container, *k8s_container_id;
 	const char *type; /* prog or map type name, NULL if none */
 	const char *name; /* prog or map name, NULL if none */
 	int64_t insn_cnt; /* -1 unknown */

@@ -7,10 +7,19 @@
 set -euo pipefail
 . "$(dirname "$0")/apt-mirror.sh"
 
-BACKPORTS_PKGS="libbpf-dev bpftool qemu-system-x86 libelf-dev"
-PKGS="libbpf-tools make gcc clang-19 llvm-19 pkg-config libyaml-dev libssl-dev zlib1g-dev
+# debhelper 13.23: its dh_installsystemd finds units in /usr/lib/systemd/system
+# (debian/, scripts/build-deb.sh)
+BACKPORTS_PKGS="libbpf-dev bpftool qemu-system-x86 libelf-dev debhelper"
+# libclang-rt-19-dev: the libFuzzer and sanitizer runtimes of clang-19 (make fuzz)
+PKGS="libbpf-tools make gcc clang-19 libclang-rt-19-dev llvm-19 pkg-config libyaml-dev libssl-dev zlib1g-dev
       libkeyutils-dev keyutils fsverity busybox-static cpio e2fsprogs xz-utils
-      openssl python3"
+      openssl python3 gnuplot-nox python3-docutils bash-completion man-db dpkg-dev lintian
+      python3-jsonschema python3-yaml graphviz"
+# node and npm: tests/unit/k8s.sh validates the Kubernetes manifests; a node
+# installed another way (with its own npm) is used as it is
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	PKGS="$PKGS nodejs npm"
+fi
 LIST=/etc/apt/sources.list.d/watchbpf-backports.sources
 
 log() { printf 'deps: %s\n' "$*" >&2; }
@@ -32,6 +41,7 @@ have_version libbpf-dev 1:1.4 || need_bpo=1
 have_version qemu-system-x86 1:10 || need_bpo=1
 have_version bpftool 7.4 || need_bpo=1
 have_version libelf-dev 0.190 || need_bpo=1
+have_version debhelper 13.23~ || need_bpo=1
 
 if [ -z "$missing" ] && [ $need_bpo = 0 ]; then
 	exit 0

@@ -6,9 +6,11 @@
 # as a shared machine's wall clock also measures its neighbours.
 #
 # LOG_BENCH_BYTES (default 1e9) sizes the big log; TMPDIR says where it goes.
+# BENCH_DATA=dir also writes log.tsv there.
 set -uo pipefail
 W=${WATCHBPF:-build/watchbpf}
 size=${LOG_BENCH_BYTES:-1000000000}
+data=${BENCH_DATA:-}
 target=200
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -17,25 +19,35 @@ rc=0
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/k.pem" \
 	-out "$tmp/c.pem" -subj /CN=bench -days 30 2>/dev/null || exit 1
 
-# run VAR CMD...: runs CMD (stdout discarded), sets VAR_wall and VAR_cpu (s)
+# the CPU time of this shell's children so far, in clock ticks
+ticks() { awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat; }
+
+# run CMD...: runs CMD (stdout discarded); sets wall and cpu (s)
 run() {
-	local var=$1 t0 t1 u0 u1
-	shift
-	t0=$(date +%s.%N)
-	u0=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat)
-	"$@" >/dev/null || rc=1
-	t1=$(date +%s.%N)
-	u1=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat)
-	printf -v "${var}_wall" '%s' "$(echo "$t1 - $t0" | bc -l)"
-	printf -v "${var}_cpu" '%s' "$(echo "($u1 - $u0) / $(getconf CLK_TCK)" | bc -l)"
+	local t0 t1 u0 u1
+	t0=$(date +%s%N)
+	u0=$(ticks)
+	"$@" >/dev/null || { echo "log bench: $* failed" >&2; rc=1; }
+	t1=$(date +%s%N)
+	u1=$(ticks)
+	wall=$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.6f", ns / 1e9 }')
+	cpu=$(awk -v t=$((u1 - u0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
 }
 
-mbs() { echo "scale=1; $1 / 1000000 / $2" | bc -l; }
-
-verdict() {
-	if [ "$(echo "$1 >= $target" | bc -l)" = 1 ]; then echo PASS; else echo MISS; fi
+# rates WHAT RECORDS BYTES: the last run's rates, held to the target, and
+# its row of log.tsv
+rates() {
+	[ -z "$data" ] || printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$wall" "$cpu" >>"$data/log.tsv"
+	awk -v what="$1:" -v n="$2" -v b="$3" -v w="$wall" -v c="$cpu" -v target="$target" 'BEGIN {
+		mbs = b / 1e6 / w
+		printf "%-27s %9.0f records/s %7.1f MB/s (%.2f s; %.1f MB/s of CPU time)", what,
+			n / w, mbs, w, (c > 0 ? b / 1e6 / c : 0)
+		if (what ~ /^log (verify|summary):$/)
+			printf "  target >= %d MB/s: %s", target, (mbs >= target ? "PASS" : "MISS")
+		printf "\n" }'
 }
 
+[ -z "$data" ] || printf 'what\trecords\tbytes\tseconds\tcpu_seconds\n' >"$data/log.tsv"
 echo "writer: 200000 records into a JSON file, signed checkpoints every 1000"
 "$W" log generate 200000 "$tmp/w.log" --sign-key "$tmp/k.pem" --stats 2>&1 | sed 's/^generate: /  /' || rc=1
 lines=$(wc -l <"$tmp/w.log")
@@ -43,29 +55,24 @@ bytes=$(stat -c %s "$tmp/w.log")
 per_line=$((bytes / lines))
 
 n=$((size / per_line))
-echo "building a $((size / 1000000)) MB log ($n records of ~$per_line bytes)"
-run gen "$W" log generate "$n" "$tmp/big.log" --sign-key "$tmp/k.pem"
+echo "a $((size / 1000000)) MB log ($n records of ~$per_line bytes), signed checkpoints every 1000"
+run "$W" log generate "$n" "$tmp/big.log" --sign-key "$tmp/k.pem"
 big=$(stat -c %s "$tmp/big.log")
-printf '  %.1f s, %.0f records/s\n' "$gen_wall" "$(echo "$n / $gen_wall" | bc -l)"
+records=$(wc -l <"$tmp/big.log") # lines: decisions and checkpoints, each a record
+rates "writer (log generate)" "$records" "$big"
 cat "$tmp/big.log" >/dev/null # from the page cache from here on, like a warm re-read
 
-run ver "$W" log verify --cert "$tmp/c.pem" "$tmp/big.log"
-v=$(mbs "$big" "$ver_wall")
-printf 'log verify:  %6.1f MB/s (%.2f s; %.1f MB/s of CPU time)  target >= %d MB/s: %s\n' \
-	"$v" "$ver_wall" "$(mbs "$big" "$ver_cpu")" "$target" "$(verdict "$v")"
-
-run sum "$W" log summary "$tmp/big.log"
-s=$(mbs "$big" "$sum_wall")
-printf 'log summary: %6.1f MB/s (%.2f s; %.1f MB/s of CPU time)  target >= %d MB/s: %s\n' \
-	"$s" "$sum_wall" "$(mbs "$big" "$sum_cpu")" "$target" "$(verdict "$s")"
-
-run show "$W" log show --action Denied "$tmp/big.log"
-printf 'log show --action Denied: %.1f MB/s (%.2f s)\n' "$(mbs "$big" "$show_wall")" "$show_wall"
+run "$W" log verify --cert "$tmp/c.pem" "$tmp/big.log"
+rates "log verify" "$records" "$big"
+run "$W" log summary "$tmp/big.log"
+rates "log summary" "$records" "$big"
+run "$W" log show --action Denied "$tmp/big.log"
+rates "log show --action Denied" "$records" "$big"
 
 head -n $((200000000 / per_line)) "$tmp/big.log" >"$tmp/part.log"
 part=$(stat -c %s "$tmp/part.log")
+part_n=$(wc -l <"$tmp/part.log")
 gzip -1 "$tmp/part.log"
-run gz "$W" log summary "$tmp/part.log.gz"
-printf 'log summary of a .gz: %.1f MB/s of log (%.2f s for %d MB)\n' \
-	"$(mbs "$part" "$gz_wall")" "$gz_wall" $((part / 1000000))
+run "$W" log summary "$tmp/part.log.gz"
+rates "log summary of a .gz" "$part_n" "$part"
 exit $rc

@@ -12,6 +12,8 @@
 # says how long the boot took ("boot.sh: RELEASE: up in ...").
 # HOST_BOOT_TIMEOUT: seconds a boot may take to reach the test (default 300).
 # HOST_APPEND: more kernel command line.  BUILD: watchbpf's build directory.
+# WATCHBPF_DEB: the package to install (default: scripts/build-deb.sh builds
+# it into $BUILD/deb); apt's output goes to apt-RELEASE.log beside LOG.
 set -euo pipefail
 kdir=$1 test_dir=$2 log=$3 timeout=${4:-600}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +34,8 @@ qpid=""
 # shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	[ -z "$qpid" ] || kill -KILL "$qpid" 2>/dev/null || true
+	# never through the chroot's /proc (apt's install below)
+	umount "$work/root/proc" 2>/dev/null || true
 	rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
@@ -44,17 +48,37 @@ cp -a "$rootfs" "$stage"
 mkdir -p "$stage/lib/modules"
 cp -a "$kdir/modules" "$stage/lib/modules/$rel"
 
-# watchbpf installed as a user installs it; a tree from before `make
-# install` existed gets the binary and the directories the target makes.
-mk=(make -s -C "$top" --no-print-directory BUILD="$build" DESTDIR="$stage" PREFIX=/usr)
-if "${mk[@]}" -n install >/dev/null 2>&1; then
-	"${mk[@]}" install >"$work/install.log" 2>&1 ||
-		{ cat "$work/install.log" >&2; die 125 "make install failed"; }
-else
-	[ -x "$build/watchbpf" ] || die 125 "no $build/watchbpf"
-	install -D -m 0755 "$build/watchbpf" "$stage/usr/sbin/watchbpf"
-	mkdir -p "$stage/etc/watchbpf" "$stage/var/log/watchbpf"
+# watchbpf installed as an admin installs it: its package, by the host's
+# own apt (`apt-get install ./watchbpf_*.deb`). The image has none of the
+# dependencies that only watchbpf needs: apt resolves them from Debian 12
+# and bookworm-backports (-t: libbpf1 >= 1.4 is only there), after an
+# update of the lists the image keeps. Nothing is started: policy-rc.d.
+deb=${WATCHBPF_DEB:-}
+if [ -z "$deb" ]; then
+	deb=$("$top/scripts/build-deb.sh" "$build/deb") || die 125 "scripts/build-deb.sh failed"
 fi
+[ -f "$deb" ] || die 125 "no package $deb"
+aptlog=$(dirname "$log")/apt-$rel.log
+cp "$deb" "$stage/tmp/"
+printf '#!/bin/sh\nexit 101\n' >"$stage/usr/sbin/policy-rc.d"
+chmod 0755 "$stage/usr/sbin/policy-rc.d"
+# this host's resolver for the update; the guest has no network anyway
+# (a plain file: not written through a link the image might have there)
+rm -f "$stage/etc/resolv.conf"
+cp -L /etc/resolv.conf "$stage/etc/resolv.conf" 2>/dev/null || true
+mount -t proc proc "$stage/proc"
+in_stage() { chroot "$stage" env DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"; }
+arc=0
+{
+	in_stage apt-get update -q &&
+		in_stage apt-get install -y -q -t bookworm-backports "/tmp/$(basename "$deb")"
+} >"$aptlog" 2>&1 || arc=$?
+in_stage apt-get clean >/dev/null 2>&1 || true
+umount "$stage/proc"
+[ $arc = 0 ] || { tail -n 30 "$aptlog" >&2; die 125 "apt-get install of $(basename "$deb") failed (exit $arc; $aptlog)"; }
+rm -f "$stage/usr/sbin/policy-rc.d" "$stage/tmp/$(basename "$deb")"
+# the lists stay in the image, not on each boot's disk
+rm -rf "$stage"/var/lib/apt/lists/* "$stage"/var/cache/apt/*.bin
 
 mkdir -p "$stage/opt/hosttest"
 cp -a "$test_dir/." "$stage/opt/hosttest/"

@@ -6,7 +6,10 @@
 # tests/vm/kernels.sh); KEY hashes the package lists and this script, so a
 # change to either builds a new tree instead of reusing a stale one.
 # Kernel modules, watchbpf and the test are not in it: tests/host/boot.sh
-# adds them to a copy at each boot, so a rebuild of watchbpf costs no image.
+# adds them to a copy at each boot (watchbpf by `apt-get install` of its
+# package), so a rebuild of watchbpf costs no image. Nor are watchbpf's
+# dependencies that nothing else here needs: apt must resolve them.
+# apt's lists are kept, so that the update at each boot is a short one.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/apt-mirror.sh
@@ -16,14 +19,15 @@ CACHE=${WATCHBPF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/watchbpf}
 SUITE=bookworm
 
 # What a small real host has: systemd and its helpers, the tools a test
-# uses (fsverity to turn verity on, xfsprogs for a second file system), the
-# BPF tools watchbpf is tested with, and what `ldd build/watchbpf` needs.
+# uses (fsverity to turn verity on, xfsprogs for a second file system) and
+# the BPF tools watchbpf is tested with. Not watchbpf's libraries: its
+# package's Depends bring them (libyaml-0-2, and libbpf1 1.4 from
+# bookworm-backports over the 1.1 that bpftrace and iproute2 pull in here).
 PKGS="systemd systemd-sysv dbus udev kmod procps iproute2 iputils-ping util-linux
-      e2fsprogs xfsprogs fsverity bpftrace
-      libyaml-0-2 libssl3 libkeyutils1 libelf1 zlib1g"
-# From bookworm-backports, as on the development host: watchbpf needs
-# libbpf >= 1.4, and bpftool 7.5 is the one tests/vm runs.
-BPO_PKGS="libbpf1 bpftool"
+      e2fsprogs xfsprogs fsverity bpftrace"
+# From bookworm-backports, as on the development host: bpftool 7.5 is the
+# one tests/vm runs.
+BPO_PKGS="bpftool"
 # libbpf-tools (execsnoop, opensnoop...) when the archive has it: bookworm
 # does (0.26); a run on a mirror without it still gets a host, and says so.
 OPT_PKGS="libbpf-tools"
@@ -31,8 +35,9 @@ OPT_PKGS="libbpf-tools"
 # package's postinst cannot bring them back).  Timers that wake apt or
 # scrub disks would run in the middle of a test; wait-online would hold
 # the boot for two minutes with no network; the gettys would share the
-# serial console with the test's output.
-MASK="apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer
+# serial console with the test's output. logrotate comes with watchbpf's
+# package (Recommends): its timer would rotate and reload mid-test.
+MASK="apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer logrotate.timer
       e2scrub_reap.service fstrim.timer systemd-timesyncd.service
       systemd-networkd.service systemd-networkd.socket
       systemd-networkd-wait-online.service serial-getty@.service getty@.service"
@@ -115,7 +120,7 @@ in_root dpkg-query -W -f '${Package} ${Version}\n' >"$tmp/packages"
 in_root apt-get clean
 umount "$root/proc" "$root/sys"
 rm -f "$root/usr/sbin/policy-rc.d"
-rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
+rm -rf "$root"/var/cache/apt/*.bin
 
 echo watchbpf-host >"$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\twatchbpf-host\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' \

@@ -40,6 +40,17 @@ if ! "$here/image.sh" >/dev/null; then
 	bad "not ok - the host image (tests/host/image.sh)"
 	scenarios=()
 fi
+# watchbpf's package too (cached by its inputs' hash), which each boot
+# installs with apt (boot.sh)
+if [ ${#scenarios[@]} -gt 0 ]; then
+	if deb=$("$top/scripts/build-deb.sh" "$build/deb" 2>"$work/deb.err"); then
+		export WATCHBPF_DEB=$deb
+	else
+		bad "not ok - the package (scripts/build-deb.sh)"
+		sed 's/^/#   /' "$work/deb.err"
+		scenarios=()
+	fi
+fi
 
 # One boot per kernel, side by side on a host with two cores or more (as
 # tests/vm/run-suite.sh; WBVM_SERIAL=1 serializes); each kernel's lines go

@@ -9,6 +9,9 @@
  *   benchops forkexec N PATH  fork + exec PATH + wait
  *   benchops mmapf N FILE     mmap(PROT_READ|PROT_EXEC) of FILE + munmap
  *   benchops mmapa N -        the same of anonymous memory
+ *   benchops mprotect N -     mprotect() of an anonymous page, RW and RX in turn
+ *   benchops ptrace N -       process_vm_readv() of 8 bytes of a child: a
+ *                             ptrace access check (attach mode)
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,7 +44,12 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	unsigned long long per[BATCHES];
+	static volatile unsigned long long word = 1; /* what ptrace reads */
+	unsigned long long per[BATCHES], got;
+	struct iovec local = { (void *)&got, sizeof(got) };
+	struct iovec remote = { (void *)&word, sizeof(word) };
+	pid_t child = -1;
+	void *page = NULL;
 	unsigned long n;
 	int mfd = -1;
 
@@ -49,6 +58,20 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "mmapf")) {
 		mfd = open(argv[3], O_RDONLY);
 		if (mfd < 0)
+			return 1;
+	} else if (!strcmp(argv[1], "mprotect")) {
+		page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (page == MAP_FAILED)
+			return 1;
+	} else if (!strcmp(argv[1], "ptrace")) {
+		/* the same address in a forked child: another process, so the
+		 * kernel asks the LSMs (a thread group's own memory it does not) */
+		child = fork();
+		if (child == 0) {
+			pause();
+			_exit(0);
+		}
+		if (child < 0)
 			return 1;
 	}
 	n = strtoul(argv[2], NULL, 0) / BATCHES;
@@ -79,6 +102,14 @@ int main(int argc, char **argv)
 				if (p == MAP_FAILED)
 					return 1;
 				munmap(p, 4096);
+			} else if (!strcmp(argv[1], "mprotect")) {
+				if (mprotect(page, 4096,
+					     PROT_READ | (i & 1 ? PROT_WRITE : PROT_EXEC)))
+					return 1;
+			} else if (!strcmp(argv[1], "ptrace")) {
+				if (process_vm_readv(child, &local, 1, &remote, 1, 0) !=
+				    sizeof(got))
+					goto fail;
 			} else {
 				pid_t pid = fork();
 
@@ -92,7 +123,14 @@ int main(int argc, char **argv)
 		}
 		per[b] = (now_ns() - t0) / n;
 	}
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
 	qsort(per, BATCHES, sizeof(per[0]), cmp);
 	printf("%llu\n", per[BATCHES / 2]);
 	return 0;
+fail:
+	kill(child, SIGKILL);
+	return 1;
 }

@@ -459,6 +459,36 @@ static void probe_map(const char *kind)
 	close(map);
 }
 
+/* make bench: the median cost of one bpf(MAP_LOOKUP_ELEM) of a map of its
+ * own over 21 batches of N/21, each a decision of the bpf hook. */
+static int time_map(unsigned long n)
+{
+	unsigned long long t[21], v;
+	int fd = create_map(BPF_MAP_TYPE_ARRAY, "bench", 8);
+
+	if (fd < 0)
+		return report("map_create", fd), 1;
+	n = n / 21 ?: 1;
+	for (int b = 0; b < 21; b++) {
+		struct timespec a, z;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (unsigned long i = 0; i < n; i++)
+			if (map_elem(BPF_MAP_LOOKUP_ELEM, fd, 0, &v))
+				return report("map_lookup", -1), 1;
+		clock_gettime(CLOCK_MONOTONIC, &z);
+		t[b] = ((z.tv_sec - a.tv_sec) * 1000000000ULL + z.tv_nsec - a.tv_nsec) / n;
+		for (int j = b; j > 0 && t[j] < t[j - 1]; j--) { /* insertion sort */
+			v = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = v;
+		}
+	}
+	close(fd);
+	printf("%llu\n", t[10]);
+	return 0;
+}
+
 #include "runtime.c"
 #include "running.c"
 
@@ -602,6 +632,8 @@ int main(int argc, char **argv)
 			}
 		printf("%llu\n", t[reps / 2]);
 		return 0;
+	} else if (!strcmp(how, "timemap") && argc > 2) {
+		return time_map(strtoul(arg, NULL, 0));
 	} else if (!strcmp(how, "probe") && argc > 4) {
 		probe(prog_type(arg), atoi(argv[3]), argv[4], argc > 5 ? argv[5] : "");
 	} else if (!strcmp(how, "probemap") && argc > 2) {

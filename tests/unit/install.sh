@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make install` into a staging tree (DESTDIR): what lands where, with which
-# mode, that a second install keeps the admin's policy, that the installed
+# mode (the man pages and bash completion too), that a second install keeps
+# the admin's policy, that the installed
 # unit passes `systemd-analyze verify`, that deploy/policy.yaml passes
 # `watchbpf check`, and `make uninstall`. No root needed, nothing outside
 # the staging tree is touched.
@@ -56,14 +57,28 @@ want="755 usr/sbin/watchbpf
 644 usr/lib/systemd/system/watchbpf.service
 600 etc/watchbpf/policy.yaml
 644 etc/logrotate.d/watchbpf
-750 var/log/watchbpf"
+750 var/log/watchbpf
+644 usr/share/man/man8/watchbpf.8
+644 usr/share/man/man5/watchbpf-policy.5
+644 usr/share/bash-completion/completions/watchbpf"
 got=$(echo "$want" | while read -r _ f; do echo "$(mode "$root/$f") $f"; done)
-if [ "$got" = "$want" ]; then ok "the tree: binary, unit, policy, logrotate, log directory, modes"; else
-	bad "the tree: binary, unit, policy, logrotate, log directory, modes" "want:" $want "got:" $got; fi
+if [ "$got" = "$want" ]; then ok "the tree: binary, unit, policy, logrotate, log directory, man pages, completion, modes"; else
+	bad "the tree: binary, unit, policy, logrotate, log directory, man pages, completion, modes" "want:" $want "got:" $got; fi
 check "the installed binary is the one built" cmp "$W" "$root/usr/sbin/watchbpf"
 check "PREFIX=/usr: the unit as it is in deploy/" cmp "$top/deploy/systemd/watchbpf.service" "$root$unit"
 check "the policy installed is deploy/policy.yaml" cmp "$top/deploy/policy.yaml" "$root/etc/watchbpf/policy.yaml"
 check "logrotate snippet installed" cmp "$top/deploy/logrotate/watchbpf" "$root/etc/logrotate.d/watchbpf"
+# the pages rst2man makes of docs/man/, uncompressed (a package compresses)
+for page in man8/watchbpf.8 man5/watchbpf-policy.5; do
+	if rst2man --halt=warning "$top/docs/man/${page#*/}.rst" "$tmp/page" 2>"$tmp/out" &&
+		cmp -s "$tmp/page" "$root/usr/share/man/$page"; then
+		ok "$page installed, built from docs/man/${page#*/}.rst"
+	else
+		bad "$page installed, built from docs/man/${page#*/}.rst" "$(cat "$tmp/out")"
+	fi
+done
+check "bash completion installed" cmp "$top/deploy/bash-completion/watchbpf" \
+	"$root/usr/share/bash-completion/completions/watchbpf"
 verify "systemd-analyze verify of the installed unit" "$root" "$unit"
 
 # the admin's policy is never overwritten
@@ -112,7 +127,9 @@ if install_into "$root2" PREFIX=/usr/local SYSCONFDIR=/opt/etc; then
 	if grep -qx 'ExecStart=/usr/local/sbin/watchbpf run --persist --log /var/log/watchbpf/decisions.jsonl /opt/etc/watchbpf/policy.yaml' "$u" &&
 		grep -qx 'ExecReload=/usr/local/sbin/watchbpf reload' "$u" &&
 		! grep -q '/usr/sbin/watchbpf' "$u" && [ -x "$root2/usr/local/sbin/watchbpf" ] &&
-		[ -f "$root2/opt/etc/watchbpf/policy.yaml" ] && [ -f "$root2/opt/etc/logrotate.d/watchbpf" ]; then
+		[ -f "$root2/opt/etc/watchbpf/policy.yaml" ] && [ -f "$root2/opt/etc/logrotate.d/watchbpf" ] &&
+		[ -f "$root2/usr/local/share/man/man8/watchbpf.8" ] &&
+		[ -f "$root2/usr/local/share/bash-completion/completions/watchbpf" ]; then
 		ok "PREFIX=/usr/local SYSCONFDIR=/opt/etc: paths substituted in the unit"
 	else
 		bad "PREFIX=/usr/local SYSCONFDIR=/opt/etc: paths substituted in the unit" "$(grep '^Exec' "$u")" "$(find "$root2")"
@@ -120,6 +137,16 @@ if install_into "$root2" PREFIX=/usr/local SYSCONFDIR=/opt/etc; then
 	verify "systemd-analyze verify of the PREFIX=/usr/local unit" "$root2" /usr/local/lib/systemd/system/watchbpf.service
 else
 	bad "make install PREFIX=/usr/local" "$(cat "$tmp/make.out")"
+fi
+
+# MANDIR and COMPLETIONSDIR: where a package or a distribution wants them
+root3=$tmp/dirs
+if install_into "$root3" PREFIX=/usr MANDIR=/opt/man COMPLETIONSDIR=/opt/completions &&
+	[ -f "$root3/opt/man/man8/watchbpf.8" ] && [ -f "$root3/opt/man/man5/watchbpf-policy.5" ] &&
+	[ -f "$root3/opt/completions/watchbpf" ] && [ ! -e "$root3/usr/share" ]; then
+	ok "MANDIR and COMPLETIONSDIR"
+else
+	bad "MANDIR and COMPLETIONSDIR" "$(cat "$tmp/make.out")" "$(find "$root3" -path '*/opt/*')"
 fi
 
 # The unit's choices that keep --persist working (deploy/systemd/watchbpf.service
@@ -171,10 +198,12 @@ fi
 # uninstall: what it installed goes, the policy and the logs stay
 make -s -C "$top" uninstall BUILD="$build" DESTDIR="$root" PREFIX=/usr >"$tmp/make.out" 2>&1
 if [ ! -e "$root/usr/sbin/watchbpf" ] && [ ! -e "$root$unit" ] && [ ! -e "$root/etc/logrotate.d/watchbpf" ] &&
+	[ -z "$(find "$root/usr/share" -type f)" ] &&
 	cmp -s "$tmp/edited.yaml" "$root/etc/watchbpf/policy.yaml" && [ -d "$root/var/log/watchbpf" ]; then
-	ok "make uninstall: binary, unit and logrotate gone; policy and logs kept"
+	ok "make uninstall: binary, unit, logrotate, man pages and completion gone; policy and logs kept"
 else
-	bad "make uninstall: binary, unit and logrotate gone; policy and logs kept" "$(cat "$tmp/make.out")" "$(find "$root")"
+	bad "make uninstall: binary, unit, logrotate, man pages and completion gone; policy and logs kept" \
+		"$(cat "$tmp/make.out")" "$(find "$root")"
 fi
 
 echo "install: $passed passed, $failed failed"

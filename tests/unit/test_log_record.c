@@ -106,7 +106,7 @@ TEST(log_text_matches_event_fmt)
 	char want[1024], got[1024];
 	struct wbpf_event e;
 	struct ev_strings s;
-	struct wb_fmt_ctx ctx;
+	struct wb_fmt_ctx ctx = {};
 	struct wb_record r;
 	struct wb_names n;
 	uint64_t seed = 0x1234567;

@@ -1,11 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
-# make bench, inside the VM: hot-path costs with and without the gatekeeper
-# attached, in the same boot.
+# make bench, inside the VM: what each hook watchbpf has on a hot path costs
+# a task the policy does not concern (or a loader, for bpf()), against no
+# BPF LSM program and against an empty BPF LSM program on the same hooks,
+# in the same boot. Prints tab-separated lines for tests/bench/vm.sh:
+#   BENCH-OP   id, what, hooks, targets (CONFIG/BASELINE<=MAX ..., or -)
+#   BENCH-TSV  id, config, round, ns per operation (a median of 21 batches)
 . /mnt/lib.sh
 B=/mnt/bin
+LIBC=/lib/x86_64-linux-gnu/libc.so.6
 fsverity enable $B/alice
 ad=$(watchbpf digest $B/alice | cut -d' ' -f1)
 echo data >/tmp/f
+# Alice is a loader: bpf() and program loads are hers. No collateral, so
+# file_open carries self-protection's program alone; bench-coll.yaml adds
+# collateral, which hooks file_open a second time (sleepable).
 cat >/tmp/bench.yaml <<EOT
 name: bench
 loaders:
@@ -15,122 +23,108 @@ loaders:
     programs:
       deny_helpers: [probe_write_user, send_signal]
       kernel_reads: false
+EOT
+cp /tmp/bench.yaml /tmp/bench-coll.yaml
+cat >>/tmp/bench-coll.yaml <<EOT
     collateral:
       - path: /usr/lib/alice/
         signed: false
 EOT
-open_cost() { $B/benchops open 50000 /tmp/f; }
-measure() {
-	echo "$(open_cost) $($B/benchops forkexec 600 /bin/true)" \
-		"$($B/alice timeload 100000 3 | tail -n 1)"
-}
-measure >/dev/null # warm-up: caches, page tables, the first exec of each binary
-# Rounds alternate without and with the gatekeeper, so drifts of the
-# emulated machine hit both sides alike; medians are compared.
-: >/tmp/without
-: >/tmp/with
-# The floor: an empty BPF LSM program on file_open, which any BPF LSM
-# implementation of collateral pays (the kernel's trampoline).
-: >/tmp/empty
-for round in 1 2 3; do
-	measure >>/tmp/without
-	start_gatekeeper --enforce /tmp/bench.yaml --status-file "" >/dev/null || { cat /tmp/wb.err; exit 1; }
-	measure >>/tmp/with
-	stop_gatekeeper
-	bpftool prog loadall /mnt/bpf/empty_file_open.bpf.o /sys/fs/bpf/empty autoattach || exit 1
-	open_cost >>/tmp/empty
-	rm -rf /sys/fs/bpf/empty
-done
-measure >>/tmp/without
+watchbpf enroll $B/watchbpf >/dev/null # --persist: its code with fs-verity
 
-# Self-protection's hooks sit on every open() and every signal; a task the
-# policy does not concern pays for them what it pays for any BPF LSM
-# program there. Against empty programs on the same hooks, with a policy
-# that hooks nothing else on those paths (no collateral).
-sed '/collateral:/,$d' /tmp/bench.yaml >/tmp/bench-self.yaml
-self_cost() {
-	echo "$($B/benchops open 50000 /tmp/f) $($B/benchops openw 50000 /tmp/f)" \
-		"$($B/benchops kill 100000 -)"
+tab=$(printf '\t')
+op_info() {
+	printf 'BENCH-OP\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4"
 }
-: >/tmp/self-with
-: >/tmp/self-empty
-for round in 1 2 3; do
-	start_gatekeeper --enforce /tmp/bench-self.yaml --status-file "" >/dev/null || { cat /tmp/wb.err; exit 1; }
-	self_cost >>/tmp/self-with
-	stop_gatekeeper
-	for o in empty_file_open empty_task_kill; do
+op_info open "open()+close()" "file_open" "collateral/none<=1.03 watchbpf/empty<=1.01"
+op_info openw "open(O_WRONLY)+close()" "file_open" "watchbpf/empty<=1.01"
+op_info stat "stat()" "inode_permission (--persist)" "persist/empty+pins<=1.01"
+op_info kill "kill(pid, 0)" "task_kill" "watchbpf/empty<=1.01"
+op_info mmapf "mmap(PROT_EXEC) of a file" "mmap_file" "watchbpf/empty<=1.01"
+op_info mmapa "mmap(PROT_EXEC) anonymous" "mmap_file" "watchbpf/empty<=1.01"
+op_info mprotect "mprotect() RW <-> RX" "file_mprotect" "-"
+op_info ptrace "process_vm_readv() of a child" "ptrace_access_check" "-"
+op_info bpf "bpf(MAP_LOOKUP_ELEM) by a loader" "bpf" "-"
+op_info forkexec "fork+exec+wait, static program" \
+	"task_alloc, bprm_check_security, bprm_committed_creds, file_open, mmap_file" \
+	"collateral/none<=1.03"
+op_info forkexecd "fork+exec+wait, dynamic program" \
+	"task_alloc, bprm_check_security, bprm_committed_creds, file_open, mmap_file" \
+	"watchbpf/empty<=1.01"
+op_info load "load a 100,000-insn program" "bpf, bpf_prog_load" "collateral/none<=1.10"
+
+ALL="open openw stat kill mmapf mmapa mprotect ptrace bpf forkexec forkexecd load"
+# the configurations that add hooks on some paths only: the paths they add to
+SOME_COLL="open openw forkexec forkexecd load"
+SOME_PINS="stat open forkexec"
+
+# Counts: instruction counts vary little between batches, and a loaded host
+# runs the emulation slowly: enough for 21 batches of a few hundred
+run_op() {
+	case $1 in
+	open | openw | stat) $B/benchops "$1" 20000 /tmp/f ;;
+	kill) $B/benchops kill 40000 - ;;
+	mmapf) $B/benchops mmapf 20000 $LIBC ;;
+	mmapa | mprotect | ptrace) $B/benchops "$1" 20000 - ;;
+	bpf) $B/alice timemap 10000 | tail -n 1 ;;
+	forkexec) $B/benchops forkexec 252 /bin/true ;;
+	forkexecd) $B/benchops forkexec 252 $B/dyntrue ;;
+	load) $B/alice timeload 100000 1 | tail -n 1 ;;
+	esac
+}
+
+# measure CONFIG ROUND OPS...: one BENCH-TSV line per operation
+measure() {
+	cfg=$1 round=$2
+	shift 2
+	for o in "$@"; do
+		ns=$(run_op "$o")
+		case "$ns" in
+		'' | *[!0-9]*)
+			echo "bench: $o under $cfg: '$ns'" >&2
+			exit 1
+			;;
+		esac
+		echo "BENCH-TSV${tab}$o${tab}$cfg${tab}$round${tab}$ns"
+	done
+}
+
+empties() {
+	for o in "$@"; do
 		bpftool prog loadall /mnt/bpf/$o.bpf.o /sys/fs/bpf/$o autoattach || exit 1
 	done
-	self_cost >>/tmp/self-empty
-	rm -rf /sys/fs/bpf/empty_file_open /sys/fs/bpf/empty_task_kill
-done
-
-# A persistent daemon guards its pins on every path lookup
-# (inode_permission): against an empty program there.
-watchbpf enroll /mnt/bin/watchbpf >/dev/null # --persist: its code with fs-verity
-: >/tmp/pins-with
-: >/tmp/pins-empty
-for round in 1 2 3; do
-	WB_BIN=/mnt/bin/watchbpf start_gatekeeper --persist --enforce /tmp/bench-self.yaml \
-		--status-file "" >/dev/null || { cat /tmp/wb.err; exit 1; }
-	$B/benchops stat 50000 /tmp/f >>/tmp/pins-with
-	/mnt/bin/watchbpf stop --end-enforcement >/dev/null
-	wait $WB_PID
-	bpftool prog loadall /mnt/bpf/empty_inode_permission.bpf.o /sys/fs/bpf/eip autoattach || exit 1
-	$B/benchops stat 50000 /tmp/f >>/tmp/pins-empty
-	rm -rf /sys/fs/bpf/eip
-done
-
-# Runtime integrity's hooks sit on every mmap and exec: mmap of a file and
-# of anonymous memory (PROT_EXEC, the case that reads the task's mark) and
-# fork+exec of a dynamically linked program, against empty programs on
-# every hook watchbpf has on those paths.
-integ_cost() {
-	echo "$($B/benchops mmapf 50000 /lib/x86_64-linux-gnu/libc.so.6)" \
-		"$($B/benchops mmapa 50000 -) $($B/benchops forkexec 600 $B/dyntrue)"
 }
-: >/tmp/integ-with
-: >/tmp/integ-empty
-for round in 1 2 3; do
-	start_gatekeeper --enforce /tmp/bench-self.yaml --status-file "" >/dev/null || { cat /tmp/wb.err; exit 1; }
-	integ_cost >>/tmp/integ-with
-	stop_gatekeeper
-	bpftool prog loadall /mnt/bpf/empty_exec_path.bpf.o /sys/fs/bpf/eep autoattach || exit 1
-	integ_cost >>/tmp/integ-empty
-	rm -rf /sys/fs/bpf/eep
-done
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# row WHAT COLUMN TARGET [FILE]: the median of COLUMN with the gatekeeper
-# (or in FILE) against without it; no TARGET: for reference only
-row() {
-	b=$(awk -v c="$2" '{ print $c }' /tmp/without | median)
-	w=$(awk -v c="$2" '{ print $c }' "${4:-/tmp/with}" | median)
-	awk -v what="$1" -v b="$b" -v w="$w" -v target="$3" 'BEGIN { r = w / b
-		printf "%-40s %10.0f ns without, %10.0f ns with: ratio %.3f", what, b, w, r
-		if (target == "")
-			printf " (reference)\n"
-		else
-			printf " (target <= %.2f) %s\n", target, r <= target ? "PASS" : "MISS" }'
-}
 if grep -q 'wbvm.icount=1' /proc/cmdline; then
 	clock="guest instructions (qemu -icount: 1 ns = 1 instruction)"
 else
 	clock="wall clock of software emulation"
 fi
-echo "BENCH-BEGIN $(uname -r); $clock; medians of 3-4 interleaved rounds"
-row "open()+close(), not a loader" 1 1.03
-row "open()+close(), an empty LSM file_open" 1 "" /tmp/empty
-row "fork+exec, not a loader" 2 1.03
-row "load a 100,000-insn program (alice)" 3 1.10
-cp /tmp/self-empty /tmp/without
-row "open(), self-protection vs empty file_open" 1 1.01 /tmp/self-with
-row "open(O_WRONLY), self-protection vs empty" 2 1.01 /tmp/self-with
-row "kill(pid, 0), self-protection vs empty" 3 1.01 /tmp/self-with
-cp /tmp/integ-empty /tmp/without
-row "mmap(PROT_EXEC) of a file, vs empty hooks" 1 1.01 /tmp/integ-with
-row "mmap(PROT_EXEC) anonymous, vs empty hooks" 2 1.01 /tmp/integ-with
-row "fork+exec of a dynamic program, vs empty" 3 1.01 /tmp/integ-with
-cp /tmp/pins-empty /tmp/without
-row "stat(), pins' guard vs empty inode_permission" 1 1.01 /tmp/pins-with
+mem=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+echo "BENCH-BEGIN $(uname -r)${tab}$clock${tab}$(nproc)${tab}$mem"
+# warm-up: caches, page tables, the first exec of each binary
+measure none 0 $ALL >/dev/null
+# Rounds cycle through the configurations, so drifts of the emulated
+# machine hit all alike; the host compares medians.
+for round in 1 2 3; do
+	measure none $round $ALL
+	empties empty_hooks
+	measure empty $round $ALL
+	empties empty_inode_permission
+	measure empty+pins $round $SOME_PINS
+	rm -rf /sys/fs/bpf/empty_hooks /sys/fs/bpf/empty_inode_permission
+	start_gatekeeper --enforce /tmp/bench.yaml --status-file "" >/dev/null ||
+		{ cat /tmp/wb.err; exit 1; }
+	measure watchbpf $round $ALL
+	stop_gatekeeper
+	start_gatekeeper --enforce /tmp/bench-coll.yaml --status-file "" >/dev/null ||
+		{ cat /tmp/wb.err; exit 1; }
+	measure collateral $round $SOME_COLL
+	stop_gatekeeper
+	WB_BIN=$B/watchbpf start_gatekeeper --persist --enforce /tmp/bench.yaml \
+		--status-file "" >/dev/null || { cat /tmp/wb.err; exit 1; }
+	measure persist $round $SOME_PINS
+	$B/watchbpf stop --end-enforcement >/dev/null
+	wait $WB_PID
+done
 echo "BENCH-END"

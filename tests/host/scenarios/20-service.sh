@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
-# watchbpf as a user runs it: installed by `make install`, enforcing
-# examples/host.yaml (filled in as its header says) as the systemd service,
+# watchbpf as a user runs it: installed from its package (15-package.sh),
+# enforcing examples/host.yaml (filled in as its header says) as the service,
 # on a Debian 12 host whose PID 1 was running long before. PID 1 is adopted
 # and its BPF unit settings keep working (checked by their effect); real
 # loaders from Debian's packages are approved and copies of them denied; a
