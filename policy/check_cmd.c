@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* watchbpf check [--quiet] [--btf FILE | --no-btf] POLICY...: validate policy
- * files without loading anything, so a policy can be checked before it is
- * deployed (or in CI, against the BTF of the kernel it will run on). */
+/* watchbpf check [--quiet | --explain] [--strict] [--btf FILE | --no-btf]
+ * POLICY...: validate policy files without loading anything, so a policy
+ * can be checked before it is deployed (or in CI, against the BTF of the
+ * kernel it will run on); --explain says what each loader may do, and
+ * warns about risky combinations (policy/explain.c). */
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,12 +18,17 @@
 #include "gatekeeper/commands.h"
 #include "lib/util.h"
 #include "gatekeeper/config.h"
+#include "policy/explain.h"
 #include "policy/policy.h"
 
-#define CHECK_USAGE "check [--quiet] [--btf FILE | --no-btf] POLICY..."
+#define CHECK_USAGE "check [--quiet | --explain] [--strict] [--btf FILE | --no-btf] POLICY..."
+/* Warnings one policy can give: a few per loader, a few for the whole. */
+#define CHECK_MAX_RISKS 256
 
 struct check_opts {
 	bool quiet;
+	bool explain; /* say what the policy allows, warn about risks */
+	bool strict; /* a warning makes the exit status 1 */
 	bool no_btf;
 	const char *btf_path; /* NULL: this kernel's */
 	struct btf *btf;
@@ -38,14 +46,12 @@ static void usage(FILE *f)
 		"FILE:LINE:COL: message on stderr. Helper and bpf command names are checked\n"
 		"against this kernel's BTF when it has one, against FILE (a vmlinux or raw\n"
 		"BTF, e.g. a copy of the target's /sys/kernel/btf/vmlinux) with --btf, and\n"
-		"not at all with --no-btf. Exit status: 0 if all files are valid, 2\n"
-		"otherwise.\n",
+		"not at all with --no-btf. --explain prints what each loader may and may\n"
+		"not do, and warns about risky combinations of keys (FILE:LINE: warning:\n"
+		"...); --strict also gives those warnings, and makes any warning exit 1.\n"
+		"Exit status: 0 if all files are valid, 1 with --strict if one of them\n"
+		"has a warning, 2 if one is invalid.\n",
 		prog_name);
-}
-
-static bool is_option(const char *arg)
-{
-	return arg[0] == '-' && arg[1];
 }
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -82,6 +88,42 @@ static void load_btf(struct check_opts *o)
 			 "names checked against this kernel");
 }
 
+/* The warnings of a valid policy: stdout in the explanation, else stderr
+ * (those of --explain with --strict only). Returns how many. */
+static size_t warn_about(const struct wb_policy *pol, const struct check_opts *o)
+{
+	static struct wb_risk risks[CHECK_MAX_RISKS]; /* large: not on the stack */
+	char host[PATH_MAX + 256];
+	size_t n, len = 0;
+	char *text = NULL;
+
+	/* a systemd host whose PID 1 the policy leaves out */
+	if (!policy_host_warning(pol, NULL, host, sizeof(host)))
+		host[0] = '\0';
+	if (!o->explain && !o->strict) {
+		const char *warn[WB_MAX_WARNINGS];
+
+		n = policy_warnings(pol, warn, WB_MAX_WARNINGS);
+		for (size_t w = 0; w < n; w++)
+			fprintf(stderr, "%s: warning: %s\n", pol->path, warn[w]);
+		if (host[0])
+			fprintf(stderr, "%s: warning: %s\n", pol->path, host);
+		return n + !!host[0];
+	}
+	text = policy_explain_text(pol, &len);
+	n = policy_risks(pol, text, len, host, risks, CHECK_MAX_RISKS);
+	free(text);
+	if (n > CHECK_MAX_RISKS)
+		n = CHECK_MAX_RISKS;
+	if (o->explain)
+		policy_explain(stdout, pol, risks, n);
+	else if (!o->quiet)
+		for (size_t i = 0; i < n; i++)
+			policy_risk_print(stderr, pol, &risks[i]);
+	return n;
+}
+
+/* 0 valid, 1 valid with warnings, -1 invalid */
 static int check_one(const char *path, const struct check_opts *o)
 {
 	char err[PATH_MAX + 1024];
@@ -89,6 +131,7 @@ static int check_one(const char *path, const struct check_opts *o)
 
 	static struct wb_config cfg; /* large: not on the stack */
 	struct wb_ids ids = {};
+	size_t warnings = 0;
 	int bad;
 
 	bad = policy_load_file(path, &pol, err, sizeof(err)) ||
@@ -103,62 +146,68 @@ static int check_one(const char *path, const struct check_opts *o)
 		policy_free(&pol);
 		return -1;
 	}
-	if (!o->quiet) {
-		const char *warn[WB_MAX_WARNINGS];
-		size_t nw = policy_warnings(&pol, warn, WB_MAX_WARNINGS);
-		char host[PATH_MAX + 256];
-
+	if (!o->quiet)
 		printf("%s: ok (policy %s, version %s, mode %s, %zu loader%s; %s)\n", path,
 		       pol.name, pol.version, wb_mode_name(pol.mode), pol.nr_loaders,
 		       pol.nr_loaders == 1 ? "" : "s", o->names_note);
-		for (size_t w = 0; w < nw; w++)
-			fprintf(stderr, "%s: warning: %s\n", path, warn[w]);
-		/* a systemd host whose PID 1 the policy leaves out */
-		if (policy_host_warning(&pol, NULL, host, sizeof(host)))
-			fprintf(stderr, "%s: warning: %s\n", path, host);
-	}
+	if (!o->quiet || o->strict)
+		warnings = warn_about(&pol, o);
 	policy_free(&pol);
-	return 0;
+	return warnings ? 1 : 0;
 }
 
 int cmd_check(int argc, char **argv)
 {
+	static const struct option opts[] = { { "quiet", no_argument, NULL, 'q' },
+					      { "explain", no_argument, NULL, 'e' },
+					      { "strict", no_argument, NULL, 's' },
+					      { "btf", required_argument, NULL, 'b' },
+					      { "no-btf", no_argument, NULL, 'n' },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
 	struct check_opts o = { 0 };
-	bool opts = true;
-	int i, nr_files = 0, ret = 0;
-	const char **files;
+	int opt, i, nr_files, ret;
+	char **files;
 
-	files = calloc(argc, sizeof(*files));
-	if (!files) {
-		p_err("check: out of memory");
-		return 2;
-	}
+	optind = 0;
+	opterr = 0;
 	/* options may follow file names; "--" ends them */
-	for (i = 1; i < argc; i++) {
-		if (opts && !strcmp(argv[i], "--")) {
-			opts = false;
-		} else if (opts && is_option(argv[i])) {
-			if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-				o.quiet = true;
-			} else if (!strcmp(argv[i], "--no-btf")) {
-				o.no_btf = true;
-			} else if (!strcmp(argv[i], "--btf") && i + 1 < argc) {
-				o.btf_path = argv[++i];
-			} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-				usage(stdout);
-				goto out;
-			} else {
-				p_err("check: %s '%s'; usage: %s " CHECK_USAGE,
-				      strcmp(argv[i], "--btf") ? "unknown option" :
-								 "missing FILE after",
-				      argv[i], prog_name);
-				ret = 2;
-				goto out;
-			}
-		} else {
-			files[nr_files++] = argv[i];
+	while ((opt = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'e':
+			o.explain = true;
+			break;
+		case 's':
+			o.strict = true;
+			break;
+		case 'b':
+			o.btf_path = optarg;
+			break;
+		case 'n':
+			o.no_btf = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case ':': /* only --btf takes a value */
+			p_err("check: missing FILE after '%s'; usage: %s " CHECK_USAGE,
+			      argv[optind - 1], prog_name);
+			return 2;
+		default:
+			if (optopt)
+				p_err("check: unknown option '-%c'; usage: %s " CHECK_USAGE, optopt,
+				      prog_name);
+			else
+				p_err("check: unknown option '%s'; usage: %s " CHECK_USAGE,
+				      argv[optind - 1], prog_name);
+			return 2;
 		}
 	}
+	files = argv + optind;
+	nr_files = argc - optind;
 	ret = 2;
 	if (!nr_files) {
 		p_err("check: no policy file given; usage: %s " CHECK_USAGE, prog_name);
@@ -168,6 +217,10 @@ int cmd_check(int argc, char **argv)
 		p_err("check: --btf and --no-btf exclude each other");
 		goto out;
 	}
+	if (o.quiet && o.explain) {
+		p_err("check: --quiet and --explain exclude each other");
+		goto out;
+	}
 	load_btf(&o);
 	if (o.btf_path && !o.btf) {
 		p_err("check: cannot read BTF from %s: %s", o.btf_path, strerror(o.btf_errno));
@@ -175,11 +228,15 @@ int cmd_check(int argc, char **argv)
 	}
 	ret = 0;
 	/* go on after a bad file: all of them are reported at once */
-	for (i = 0; i < nr_files; i++)
-		if (check_one(files[i], &o))
+	for (i = 0; i < nr_files; i++) {
+		int r = check_one(files[i], &o);
+
+		if (r < 0)
 			ret = 2;
+		else if (r && o.strict && !ret)
+			ret = 1;
+	}
 out:
 	btf__free(o.btf);
-	free(files);
 	return ret;
 }

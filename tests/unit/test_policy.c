@@ -715,7 +715,9 @@ static const char *file_version(const char *path, char *buf)
 	return buf;
 }
 
-#define USAGE_LINE "Usage: watchbpf check [--quiet] [--btf FILE | --no-btf] POLICY...\n"
+#define USAGE_LINE                                                                        \
+	"Usage: watchbpf check [--quiet | --explain] [--strict] [--btf FILE | --no-btf] " \
+	"POLICY...\n"
 
 TEST(check_cmd)
 {
@@ -760,14 +762,15 @@ TEST(check_cmd)
 		  2);
 	CHECK_STR(out, "");
 	CHECK_STR(err, "watchbpf: error: check: no policy file given; usage: watchbpf check "
-		       "[--quiet] [--btf FILE | --no-btf] POLICY...\n");
+		       "[--quiet | --explain] [--strict] [--btf FILE | --no-btf] POLICY...\n");
 
 	CHECK_INT(run_check((char *[]){ "check", "--verbose", VALID, NULL }, out, sizeof(out), err,
 			    sizeof(err)),
 		  ==, 2);
 	CHECK_STR(out, "");
-	CHECK_STR(err, "watchbpf: error: check: unknown option '--verbose'; usage: watchbpf "
-		       "check [--quiet] [--btf FILE | --no-btf] POLICY...\n");
+	CHECK_STR(err,
+		  "watchbpf: error: check: unknown option '--verbose'; usage: watchbpf "
+		  "check [--quiet | --explain] [--strict] [--btf FILE | --no-btf] POLICY...\n");
 
 	CHECK_INT(run_check((char *[]){ "check", "--help", NULL }, out, sizeof(out), err,
 			    sizeof(err)),

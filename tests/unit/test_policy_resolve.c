@@ -373,7 +373,7 @@ TEST(policy_check_cmd_btf)
 			    sizeof(err)),
 		  ==, 2);
 	CHECK_STR(err, "watchbpf: error: check: missing FILE after '--btf'; usage: watchbpf check "
-		       "[--quiet] [--btf FILE | --no-btf] POLICY...\n");
+		       "[--quiet | --explain] [--strict] [--btf FILE | --no-btf] POLICY...\n");
 	CHECK_INT(run_check((char *[]){ "check", "--no-btf", "--btf", btf, pol, NULL }, out,
 			    sizeof(out), err, sizeof(err)),
 		  ==, 2);
