@@ -433,7 +433,11 @@ int jr_member(struct jr *r, const char **key, size_t *klen, struct jval *v, size
 {
 	size_t off = r->p - r->start;
 
-	/* at '{' or after a value */
+	/* at '{' or after a value, which may end the line: a line cut after a
+	 * value ('{"v":1') has no byte at p, and the one past the end can be
+	 * a '{' left in the caller's buffer (fuzz_log_json found it) */
+	if (r->p == r->end)
+		return fail(r, "unterminated object");
 	if (*r->p == '{') {
 		r->p++;
 		skip_ws(r);
