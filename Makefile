@@ -20,7 +20,7 @@ LDLIBS   += $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -I$(BUILD) -I. -mcpu=v3
 
-LIB_SRCS   := $(wildcard lib/*.c fsverity/*.c policy/*.c log/*.c integrity/*.c adopt/*.c) \
+LIB_SRCS   := $(wildcard lib/*.c fsverity/*.c policy/*.c log/*.c integrity/*.c adopt/*.c learn/*.c) \
 	      $(filter-out gatekeeper/main.c,$(wildcard gatekeeper/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 MAIN_OBJ   := $(BUILD)/gatekeeper/main.o
@@ -29,7 +29,7 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BUILD)/bpf/maps.bpf.o $(filter-out $(BUILD)/bpf/maps.bpf.o,$(patsubst %.c,$(BUILD)/%.o,$(BPF_SRCS)))
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 UNIT_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRCS))
-TEST_PROGS := $(addprefix $(BUILD)/progs/,alice bob flood benchops attack evil.so dyntrue)
+TEST_PROGS := $(addprefix $(BUILD)/progs/,alice bob flood benchops attack evil.so dyntrue token)
 TEST_BPF   := $(patsubst tests/progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard tests/progs/*.bpf.c))
 
 .PHONY: all clean deps demo test unit e2e bench bench-report test-progs format lint
@@ -79,7 +79,8 @@ $(BUILD)/progs/dyntrue: tests/progs/dyntrue.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
 
-$(BUILD)/progs/%: tests/progs/%.c tests/progs/loader.c tests/progs/runtime.c tests/progs/running.c
+$(BUILD)/progs/%: tests/progs/%.c tests/progs/loader.c tests/progs/runtime.c tests/progs/running.c \
+		  tests/progs/signed.c tests/progs/kfuncs.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -o $@ $< -lpthread
 
@@ -137,7 +138,7 @@ lint: $(BUILD)/watchbpf.skel.h
 		clang-tidy --quiet $$extra $$f -- $(CFLAGS) || exit 1; done
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -I. -I$(BUILD) --suppress=missingIncludeSystem \
-		lib fsverity policy log integrity gatekeeper
+		lib fsverity policy log integrity gatekeeper learn
 
 # ---- fuzzing ---------------------------------------------------------------
 # libFuzzer targets (tests/fuzz/, docs/testing.md "Fuzzing") for the code that
@@ -152,8 +153,8 @@ FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer -std=gnu11 -Wall -Wextra -Werror 
 		-Wno-missing-field-initializers -D_GNU_SOURCE -DWATCHBPF_VERSION='"$(VERSION)"' \
 		-I. $(FUZZ_SAN)
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(wildcard lib/*.c fsverity/*.c policy/*.c \
-		 log/*.c integrity/*.c adopt/*.c) gatekeeper/config.c tests/fuzz/fuzz_common.c)
-FUZZ_TARGETS := $(addprefix $(FUZZ_DIR)/,fuzz_policy fuzz_log fuzz_log_json)
+		 log/*.c integrity/*.c adopt/*.c learn/*.c) gatekeeper/config.c tests/fuzz/fuzz_common.c)
+FUZZ_TARGETS := $(addprefix $(FUZZ_DIR)/,fuzz_policy fuzz_log fuzz_log_json fuzz_learn)
 
 .PHONY: fuzz fuzz-build
 

@@ -13,6 +13,7 @@
 #include "bpf/watchbpf.h"
 
 #define EPERM 1
+#define ENOMEM 12
 #define SIGKILL 9
 #define WB_CLONE_THREAD 0x00010000 /* uapi sched.h: not in BTF */
 #define WB_FMODE_WRITE 0x2 /* FMODE_WRITE: a define, not in BTF */
@@ -32,6 +33,13 @@ WB_MAP struct {
 	__type(key, int);
 	__type(value, struct wbpf_task);
 } task_marks SEC(".maps");
+
+WB_MAP struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct wbpf_scan);
+} scans SEC(".maps");
 
 WB_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -239,6 +247,9 @@ static __always_inline struct wbpf_event *event_start(__u16 op, __u8 action, __u
 	e->obj_type = 0;
 	e->obj_id = 0;
 	e->detail = 0;
+	e->attach_type = 0;
+	e->nr_kfuncs = 0;
+	e->scan = 0;
 	e->insn_cnt = 0;
 	e->name[0] = '\0';
 	e->path[0] = '\0';

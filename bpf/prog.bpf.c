@@ -2,24 +2,18 @@
 /*
  * Programs: a loader's program is judged at bpf_prog_load, on the kernel's
  * own copy of its instructions (no TOCTOU with user memory), by its
- * metadata: type, expected attach type, name, size, and the helpers it
- * calls, found by scanning every instruction. Its code may be generated at
- * run time: only what it is, never its bytes, matters.
+ * metadata: type, expected attach type, name, size, and the helpers and
+ * kfuncs it calls, found by scanning every instruction. Its code may be
+ * generated at run time: only what it is, never its bytes, matters.
  */
 #include "bpf/probe.bpf.h"
 #include "bpf/scan.bpf.h"
+#include "bpf/kfunc.bpf.h"
 #include "bpf/self.bpf.h"
+#include "bpf/signed.bpf.h"
 
 #define WB_LOCKDOWN_BPF_WRITE_USER 17
 #define WB_LOCKDOWN_BPF_READ_KERNEL 24
-
-/* union bpf_attr of kernels with signed programs (6.18+): CO-RE tells
- * whether the field exists. */
-union bpf_attr___signed {
-	struct {
-		__u64 signature;
-	};
-} __attribute__((preserve_access_index));
 
 static __always_inline bool name_allowed(struct wbpf_loader_cfg *c, const char *s)
 {
@@ -30,13 +24,31 @@ static __always_inline bool name_allowed(struct wbpf_loader_cfg *c, const char *
 			   &name) >= 0;
 }
 
-/* The reason a loader may not load PROG, or WB_R_NONE; *detail for the log. */
+/* The reason a loader may not load PROG, or WB_R_NONE; *detail for the
+ * log. S: the scan, whose findings the event reports. */
 static __always_inline __u8 judge(struct bpf_prog *prog, union bpf_attr *attr,
-				  struct wbpf_loader_cfg *c, const char *name, __u32 *detail)
+				  struct wbpf_loader_cfg *c, const char *name, __u32 gen,
+				  struct wbpf_scan *s, __u32 *detail)
 {
 	__u32 type = prog->type, eat = prog->expected_attach_type, len = prog->len;
-	struct scan_ctx ctx = {};
 
+	/* The scan runs first, though a bad name is the reason given
+	 * before its findings: the name's length forks the verifier's
+	 * states, and on 7.x each one verifies the bpf_loop callback anew
+	 * (580,000 instructions processed, a minute under emulation, where
+	 * this order takes 35,000). It always runs: the log says what the
+	 * program calls, whatever the rules. */
+	s->insns = (__u64)__builtin_preserve_access_index(&prog->insnsi);
+	s->len = len;
+	s->fd_array = BPF_CORE_READ(attr, fd_array);
+	s->gen = gen;
+	s->collect = 1;
+	s->no_kernel_reads = !!(c->flags & WB_LC_NO_KERNEL_READS);
+	s->kfunc_rules = !!(c->flags & WB_LC_KFUNC_RULES);
+	s->allow_kfuncs = !!(c->flags & WB_LC_ALLOW_KFUNCS);
+	__builtin_memcpy(s->deny, c->deny_helpers, sizeof(s->deny));
+	scan_prog(s);
+	scan_kfuncs(s);
 	if (c->prog_types && (type >= 64 || !(c->prog_types & (1ULL << type)))) {
 		*detail = type;
 		return WB_R_PROG_TYPE;
@@ -50,33 +62,19 @@ static __always_inline __u8 judge(struct bpf_prog *prog, union bpf_attr *attr,
 		*detail = len;
 		return WB_R_MAX_INSNS;
 	}
-	/* The scan runs before the name is looked at, though a bad name is
-	 * the reason given first: the name's length forks the verifier's
-	 * states, and on 7.x each one verifies the bpf_loop callback anew
-	 * (580,000 instructions processed, a minute under emulation, where
-	 * this order takes 35,000). */
-	ctx.insns = (const struct bpf_insn *)__builtin_preserve_access_index(&prog->insnsi);
-	ctx.len = len;
-	ctx.no_kernel_reads = !!(c->flags & WB_LC_NO_KERNEL_READS);
-	__builtin_memcpy(ctx.deny, c->deny_helpers, sizeof(ctx.deny));
-	if (ctx.no_kernel_reads || ctx.deny[0] || ctx.deny[1] || ctx.deny[2] || ctx.deny[3])
-		bpf_loop((len + WB_SCAN_CHUNK - 1) / WB_SCAN_CHUNK, scan_chunk, &ctx, 0);
 	if (c->nr_names && !name_allowed(c, name))
 		return WB_R_PROG_NAME;
-	if (c->flags & WB_LC_PROG_SIGNED) {
-		union bpf_attr___signed *sa = (void *)attr;
-
-		if (!bpf_core_field_exists(sa->signature) || !BPF_CORE_READ(sa, signature))
-			return WB_R_UNSIGNED_PROG;
-	}
-	*detail = ctx.found;
-	return ctx.reason;
+	if ((c->flags & WB_LC_PROG_SIGNED) && !prog_signed(prog, attr, detail))
+		return WB_R_UNSIGNED_PROG;
+	*detail = s->found;
+	return s->reason;
 }
 
 SEC("lsm/bpf_prog_load")
 int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct bpf_token *token)
 {
 	struct wbpf_prog_owner owner = {};
+	struct wbpf_scan *s;
 	struct loader_ctx l;
 	struct wbpf_task *t;
 	char name[WB_NAME_LEN] = {};
@@ -97,11 +95,17 @@ int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct b
 	owner.loader_id = t->loader_id;
 
 	bpf_probe_read_kernel_str(name, sizeof(name), attr->prog_name);
-	reason = judge(prog, attr, c, name, &detail);
+	s = scan_begin();
+	if (!s)
+		return -ENOMEM; /* unjudged: no program goes through */
+	s->loader_id = t->loader_id;
+	reason = judge(prog, attr, c, name, current_gen(), s, &detail);
+	kfunc_note(t, s);
 	t->in_probe = 0;
 	if (reason && !tainted(t) && probe_door(prog, &l, reason, &owner, &aux)) {
 		count_probe(BPF_PROG_LOAD, t->loader_id);
 		t->in_probe = 1; /* for locked_down, which the verifier asks next */
+		scan_end();
 		return 0;
 	}
 	if (reason)
@@ -111,14 +115,21 @@ int BPF_PROG(wb_prog_load, struct bpf_prog *prog, union bpf_attr *attr, struct b
 
 	e = event_start(BPF_PROG_LOAD, reason ? WB_ACT_DENIED : WB_ACT_APPROVED, reason,
 			t->loader_id, flags);
-	if (!e)
+	if (!e) {
+		scan_end();
 		return ret;
+	}
 	e->has_obj = WB_OBJ_PROG;
 	e->obj_type = prog->type;
 	e->insn_cnt = prog->len;
+	e->attach_type = prog->expected_attach_type;
 	e->detail = detail;
+	if (s->found_kfunc && reason == s->reason)
+		e->flags |= WB_EV_KFUNC_DETAIL;
+	scan_to_event(s, e);
 	__builtin_memcpy(e->name, name, sizeof(name));
 	bpf_ringbuf_submit(e, 0);
+	scan_end();
 	return ret;
 }
 
@@ -146,6 +157,9 @@ int BPF_PROG(wb_prog_fd, struct bpf_prog *prog)
 	owner = bpf_map_lookup_elem(&prog_owner, &aux);
 	if (owner && owner->loader_id != t->loader_id)
 		reason = WB_R_PROG_OWNER;
+	else if (t->cur_cmd == BPF_PROG_LOAD && (c->flags & WB_LC_KFUNC_RULES) &&
+		 !kfunc_recheck(prog, t))
+		reason = WB_R_KFUNC_CHANGED;
 	else if (owner && (owner->flags & WB_PO_PROBE) && t->cur_cmd != BPF_PROG_LOAD)
 		reason = WB_R_PROBE_FD;
 	else if (t->cur_cmd != BPF_PROG_GET_FD_BY_ID)
@@ -153,7 +167,10 @@ int BPF_PROG(wb_prog_fd, struct bpf_prog *prog)
 	if (reason)
 		flags = enforce(loader_audits(&l), c->flags & WB_LC_KILL, &ret);
 	op = t->cur_cmd;
-	if (op != BPF_PROG_GET_FD_BY_ID && op != BPF_OBJ_GET)
+	/* kfunc-changed ends a load: the load's record */
+	if (reason == WB_R_KFUNC_CHANGED)
+		op = BPF_PROG_LOAD;
+	else if (op != BPF_PROG_GET_FD_BY_ID && op != BPF_OBJ_GET)
 		op = WB_OP_PROG_FD;
 	e = event_start(op, reason ? WB_ACT_DENIED : WB_ACT_APPROVED, reason, t->loader_id, flags);
 	if (!e)

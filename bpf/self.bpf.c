@@ -98,17 +98,31 @@ int BPF_PROG(wb_ptrace_check, struct task_struct *child, unsigned int mode)
 SEC("lsm/bpf_prog_load")
 int BPF_PROG(wb_prog_override, struct bpf_prog *prog, union bpf_attr *attr, struct bpf_token *token)
 {
-	struct scan_ctx sc = {};
+	struct wbpf_scan *s;
+	__u8 reason;
 
 	if (prog->type != BPF_PROG_TYPE_KPROBE || is_daemon())
 		return 0;
-	sc.insns = (const struct bpf_insn *)__builtin_preserve_access_index(&prog->insnsi);
-	sc.len = prog->len;
-	sc.deny[BPF_FUNC_override_return / 64] = 1ULL << (BPF_FUNC_override_return % 64);
-	bpf_loop((sc.len + WB_SCAN_CHUNK - 1) / WB_SCAN_CHUNK, scan_chunk, &sc, 0);
-	if (!sc.reason)
+	s = scan_begin();
+	if (!s)
+		return -ENOMEM; /* unjudged: it does not go through */
+	s->insns = (__u64)__builtin_preserve_access_index(&prog->insnsi);
+	s->len = prog->len;
+	s->deny[BPF_FUNC_override_return / 64] = 1ULL << (BPF_FUNC_override_return % 64);
+	scan_prog(s);
+	reason = s->reason;
+	scan_end();
+	if (!reason)
 		return 0;
 	return self_refuse(BPF_PROG_LOAD, WB_OBJ_PROG, prog->type, 0);
+}
+
+/* kfuncs are not what this scan looks for */
+static __always_inline __u8 scan_kfunc(struct wbpf_scan *s, __u32 type_id, __s16 off,
+				       __u32 *btf_id)
+{
+	*btf_id = 0;
+	return WB_R_NONE;
 }
 
 /* Starving: nice 19, SCHED_IDLE, an idle I/O class, an affinity to one

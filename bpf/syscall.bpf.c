@@ -6,6 +6,7 @@
  * And BPF objects' fds passed between processes.
  */
 #include "bpf/probe.bpf.h"
+#include "bpf/scan.bpf.h"
 #include "bpf/self.bpf.h"
 
 /* The kernel's file operations of BPF objects: a file with these is one.
@@ -15,6 +16,48 @@ extern const void bpf_map_fops __ksym;
 extern const void bpf_prog_fops __ksym;
 extern const void bpf_link_fops __ksym;
 
+/*
+ * For the log only, never judged: the BTF object of a kfunc a program that
+ * the bpf hook logs calls (the kernel has not read fd_array yet, and the
+ * fd's file is not checked to be a BTF's: a wrong id names nothing, and
+ * the verifier refuses a program whose fd is no BTF's).
+ */
+static __always_inline __u8 scan_kfunc(struct wbpf_scan *s, __u32 type_id, __s16 off,
+				       __u32 *btf_id)
+{
+	struct btf *btf;
+	struct file *f;
+	int fd;
+
+	*btf_id = 0;
+	if (off > 0 && s->fd_array &&
+	    !bpf_probe_read_user(&fd, sizeof(fd), (void *)(s->fd_array + off * sizeof(int)))) {
+		f = file_of_fd(fd);
+		btf = f ? BPF_CORE_READ(f, private_data) : NULL;
+		*btf_id = btf ? BPF_CORE_READ(btf, id) : 0;
+	}
+	return WB_R_NONE;
+}
+
+/* What a program the bpf hook logs calls, from the caller's copy of its
+ * instructions: what learning from an audit run needs (learn/). */
+static __always_inline void describe_calls(struct wbpf_event *e, union bpf_attr *attr)
+{
+	struct wbpf_scan *s = scan_begin();
+
+	if (!s)
+		return;
+	s->insns = BPF_CORE_READ(attr, insns);
+	s->len = e->insn_cnt;
+	s->fd_array = BPF_CORE_READ(attr, fd_array);
+	s->user = 1;
+	s->collect = 1;
+	scan_prog(s);
+	scan_kfuncs(s);
+	scan_to_event(s, e);
+	scan_end();
+}
+
 /* The object the command creates or names, for the log. */
 static __always_inline void describe(struct wbpf_event *e, int cmd, union bpf_attr *attr)
 {
@@ -23,8 +66,10 @@ static __always_inline void describe(struct wbpf_event *e, int cmd, union bpf_at
 	if (cmd == BPF_PROG_LOAD) {
 		e->obj_type = BPF_CORE_READ(attr, prog_type);
 		e->insn_cnt = BPF_CORE_READ(attr, insn_cnt);
+		e->attach_type = BPF_CORE_READ(attr, expected_attach_type);
 		name = attr->prog_name;
 		e->has_obj = WB_OBJ_PROG;
+		describe_calls(e, attr);
 	} else if (cmd == BPF_MAP_CREATE) {
 		e->obj_type = BPF_CORE_READ(attr, map_type);
 		name = attr->map_name;
@@ -61,12 +106,21 @@ static __always_inline bool writes_map(int cmd)
 	       cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH;
 }
 
+/* Reads of a map through its fd: named in a loader's records, not judged
+ * (a read needs no more than the fd, which bpf/map.bpf.c judged). */
+static __always_inline bool reads_map(int cmd)
+{
+	return cmd == BPF_MAP_LOOKUP_ELEM || cmd == BPF_MAP_GET_NEXT_KEY ||
+	       cmd == BPF_MAP_LOOKUP_BATCH;
+}
+
 /* Commands whose object hook (bpf_prog_load, bpf_map, bpf_prog) logs the
- * loader's decision with the object's details. */
+ * loader's decision with the object's details; a token's creation, the
+ * bpf_token_create hook (bpf/token.bpf.c). */
 static __always_inline bool judged_by_object(int cmd)
 {
 	return cmd == BPF_PROG_LOAD || cmd == BPF_MAP_CREATE || cmd == BPF_MAP_GET_FD_BY_ID ||
-	       cmd == BPF_PROG_GET_FD_BY_ID;
+	       cmd == BPF_PROG_GET_FD_BY_ID || cmd == BPF_TOKEN_CREATE;
 }
 
 static __always_inline int loader_bpf(int cmd, union bpf_attr *attr, struct wbpf_task *t,
@@ -91,21 +145,23 @@ static __always_inline int loader_bpf(int cmd, union bpf_attr *attr, struct wbpf
 		 * goes through while it holds one (bpf/probe.bpf.h) */
 		action = WB_ACT_DENIED;
 		reason = WB_R_PROBE_HELD;
-	} else if (writes_map(cmd)) {
+	} else if (writes_map(cmd) || reads_map(cmd)) {
 		int fd = cmd >= BPF_MAP_LOOKUP_BATCH && cmd <= BPF_MAP_DELETE_BATCH ?
 				 BPF_CORE_READ(attr, batch.map_fd) :
 				 BPF_CORE_READ(attr, map_fd);
+		bool writes = writes_map(cmd);
 
-		/* named in the log for every loader, judged for those with rules */
+		/* named in the log for every loader, judged for those with
+		 * rules; reads only named, so that learn/ tells ro from rw */
 		map = map_of_fd(fd);
 		if (map)
 			bpf_probe_read_kernel_str(name, sizeof(name), map->name);
-		if (map && (c->flags & WB_LC_HAS_MAPS))
+		if (map && writes && (c->flags & WB_LC_HAS_MAPS))
 			reason = map_refusal(map_rule_access(c, name), name, true);
 		/* the fd table can change before the kernel looks: a
 		 * process holding a write-mode fd of a read-only map
 		 * writes nothing (bpf/map.bpf.c) */
-		if (!reason && (c->flags & WB_LC_HAS_MAPS)) {
+		if (!reason && writes && (c->flags & WB_LC_HAS_MAPS)) {
 			struct wbpf_task *lt = leader_mark();
 
 			if (lt && lt->ro_writable)
@@ -179,6 +235,8 @@ int BPF_PROG(wb_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 	if (reason) {
 		action = WB_ACT_DENIED_TASK;
 		flags = enforce(d->audit, d->kill, &ret);
+	} else if (cmd == BPF_TOKEN_CREATE) {
+		return 0; /* default.tokens decides, and logs (bpf/token.bpf.c) */
 	}
 	e = event_start(cmd, action, reason, 0, flags);
 	if (e) {

@@ -46,7 +46,12 @@
 /* a process already running when the daemon started or reloaded: adopted
  * as a loader, or not, with the reason (gatekeeper/adopt.c) */
 #define WB_OP_ADOPT 0xffef
-#define WB_OP_LOWEST WB_OP_ADOPT
+/* BPF tokens (bpf/token.bpf.c): a command a token is used for (detail: the
+ * command), a capability asked of one (detail: the capability); creation
+ * is op BPF_TOKEN_CREATE */
+#define WB_OP_TOKEN_CMD 0xffee
+#define WB_OP_TOKEN_CAPABLE 0xffed
+#define WB_OP_LOWEST WB_OP_TOKEN_CAPABLE
 
 /* detail of WB_OP_TASK_SET */
 #define WB_SET_NICE 1
@@ -60,6 +65,10 @@
 #define WB_PIN_REMOUNT 3
 #define WB_PIN_MOUNT 4 /* something mounted over it */
 #define WB_PIN_MOVE 5
+
+/* detail of WB_R_UNSIGNED_PROG (bpf/signed.bpf.h) */
+#define WB_SIG_NONE 0 /* no signature the kernel verified (or, without its verdict, none) */
+#define WB_SIG_OTHER_KEYRING 1 /* verified, against a keyring that is not trust.certs' */
 enum wbpf_action {
 	WB_ACT_APPROVED = 1,
 	WB_ACT_DENIED_TASK, /* "BPFDenied": the task may not use bpf() at all */
@@ -83,7 +92,7 @@ enum wbpf_reason {
 	WB_R_PROG_NAME,
 	WB_R_HELPER, /* detail: helper id */
 	WB_R_KERNEL_READ, /* detail: helper id */
-	WB_R_KFUNC, /* detail: BTF id */
+	WB_R_KFUNC, /* detail: index in kfuncs[] */
 	WB_R_MAX_INSNS, /* detail: instruction count */
 	WB_R_UNSIGNED_PROG,
 	WB_R_MAP_NONE, /* no access to this map */
@@ -107,12 +116,74 @@ enum wbpf_reason {
 	WB_R_TAKEOVER, /* ptrace, /proc/PID/mem, process_vm_*, pidfd_getfd into a
 			* loader; detail: its loader id, obj_id: its pid */
 	WB_R_MEASURED, /* a change to a measured file (bpf/measured.bpf.c); path */
+	WB_R_KFUNC_CHANGED, /* a module BTF in fd_array changed while the program loaded */
+	WB_R_TOKEN_CREATE, /* tokens.create: deny */
+	WB_R_TOKEN_USE, /* tokens.use: deny */
+	WB_R_TOKEN_DELEGATION, /* the token delegates more than tokens.delegate_*;
+				* detail: WB_TOK_* << 16 | the first bit beyond */
 };
 
 /* event flags */
 #define WB_EV_AUDIT (1U << 0) /* denied in policy, allowed by audit mode */
 #define WB_EV_KILLED (1U << 1) /* SIGKILL sent */
 #define WB_EV_PATH (1U << 2) /* path is valid */
+#define WB_EV_KFUNC_DETAIL (1U << 3) /* detail is an index in kfuncs[] */
+
+/* scan: what a program load's event says of the program's calls */
+#define WB_SCAN_DONE (1U << 0) /* helpers and kfuncs[] are valid */
+#define WB_SCAN_MORE_KFUNCS (1U << 1) /* it calls more kfuncs than kfuncs[] holds */
+#define WB_EV_KFUNCS 16
+#define WB_KFUNC_MODS 4 /* module BTFs one program's kfuncs come from, judged */
+
+/* A kfunc a program calls: BTF type id of its FUNC in BTF object btf_id
+ * (0: vmlinux; a module's BTF otherwise, while the module is loaded). */
+struct wbpf_kfunc_ref {
+	__u32 btf_id;
+	__u32 type_id;
+};
+
+/* A program's scan (bpf/scan.bpf.h), in task storage for the length of
+ * one load: too large for the stack of a hook and its bpf_loop callback. */
+#define WB_SCAN_KFUNC_SLOTS 64 /* distinct kfuncs one program's scan holds */
+#define WB_KFUNC_OVERFLOW 0xffffffff /* detail: more kfuncs than a scan holds */
+struct wbpf_scan_call {
+	__u32 type_id;
+	__s16 off;
+	__u8 used;
+	__u8 pad;
+};
+struct wbpf_scan {
+	__u64 insns; /* const struct bpf_insn * */
+	__u64 fd_array; /* attr->fd_array: where module BTF fds are */
+	__u32 len;
+	__u32 found; /* helper id, or index in kfuncs[] (found_kfunc) */
+	__u32 loader_id; /* the loader judged, for kfunc rules */
+	__u32 gen;
+	__u8 reason; /* the first thing found */
+	__u8 found_kfunc;
+	__u8 no_kernel_reads;
+	__u8 kfunc_rules; /* judge kfuncs (WB_LC_KFUNC_RULES) */
+	__u8 allow_kfuncs; /* WB_LC_ALLOW_KFUNCS */
+	__u8 user; /* insns and fd_array are the caller's memory */
+	__u8 collect; /* go on after the first finding: used and calls[] */
+	__u8 nr_kfuncs;
+	__u8 more_kfuncs;
+	__u8 nr_mods;
+	__u8 mods_overflow;
+	__u8 nr_calls;
+	__u8 calls_overflow;
+	__u8 pad[3];
+	__u64 deny[WB_HELPER_WORDS];
+	__u64 used[WB_HELPER_WORDS];
+	/* the distinct kfuncs called, by (BTF id, fd_array index): a hash
+	 * table filled by the instruction scan, judged after it */
+	struct wbpf_scan_call calls[WB_SCAN_KFUNC_SLOTS];
+	struct wbpf_kfunc_ref kfuncs[WB_EV_KFUNCS]; /* for the event */
+	/* module BTFs (struct btf *) judged, by fd_array index: the fd hook
+	 * checks that the verifier used the same (bpf/kfunc.bpf.h) */
+	__u64 mod_btf[WB_KFUNC_MODS];
+	__s16 mod_off[WB_KFUNC_MODS];
+};
 
 /* The identity of a task, in task storage. */
 struct wbpf_task {
@@ -155,6 +226,13 @@ struct wbpf_task {
 	 * (bpf/probe.bpf.h), by prog->aux; kept on the thread group
 	 * leader's mark. */
 	__u64 probes[WB_PROBE_SLOTS];
+	/* The module BTFs (struct btf *) the program being loaded was judged
+	 * with, by fd_array index, for the fd hook to compare with the
+	 * verifier's (bpf/kfunc.bpf.h); kf_nr 0xff: more than fit. */
+	__u64 kf_btf[WB_KFUNC_MODS];
+	__s16 kf_off[WB_KFUNC_MODS];
+	__u8 kf_nr;
+	__u8 kf_pad[7];
 };
 
 /* Adoption of running tasks (bpf/adopt.bpf.c, gatekeeper/adopt.c): what
@@ -259,6 +337,38 @@ static inline __attribute__((always_inline)) int wb_path_match(const __u64 *path
 #define WB_LC_CODE_KILL (1U << 11) /* code.on_untrusted: kill (else taint) */
 #define WB_LC_CODE_DENY (1U << 12) /* code.on_untrusted: deny: the mapping fails */
 #define WB_LC_TAKEOVER_TAINT (1U << 13) /* code.on_takeover: taint (else deny) */
+#define WB_LC_TOKEN_CREATE (1U << 14) /* tokens.create: allow */
+#define WB_LC_TOKEN_USE (1U << 15) /* tokens.use: allow */
+
+/* The parts of a token's delegation (struct bpf_token's allowed_*), as
+ * indexes of wbpf_loader_cfg.token_limit and in WB_R_TOKEN_DELEGATION */
+#define WB_TOK_CMDS 0
+#define WB_TOK_MAPS 1
+#define WB_TOK_PROGS 2
+#define WB_TOK_ATTACHS 3
+#define WB_TOK_PARTS 4
+/* detail of a token decision on a task that is no loader: default.tokens
+ * decided (not default.bpf, which the bpf hook logs with detail 0) */
+#define WB_TOK_BY_DEFAULT 1
+#define WB_LC_KFUNC_RULES (1U << 14) /* deny_kfuncs, allow_kfuncs or kernel_reads: false */
+#define WB_LC_ALLOW_KFUNCS (1U << 15) /* allow_kfuncs: every other kfunc is denied */
+
+/* kfunc rules by name (kfunc_rules): which loaders (bit per id) may not
+ * call it, which allow_kfuncs name it, and whether it reads kernel memory
+ * (denied to loaders with kernel_reads: false). Names, not BTF ids: a
+ * module's kfuncs get new ids when it is loaded again. */
+#define WB_KFUNC_NAME_LEN 60
+#define WB_MAX_KFUNC_RULES 4096
+struct wbpf_kfunc_key {
+	__u32 gen;
+	char name[WB_KFUNC_NAME_LEN];
+};
+struct wbpf_kfunc_rule {
+	__u64 deny[WB_MAX_LOADERS / 64];
+	__u64 allow[WB_MAX_LOADERS / 64];
+	__u32 kernel_read;
+	__u32 pad;
+};
 
 /* A file by its inode: the kernel's dev_t (MKDEV: major << 20 | minor)
  * and inode number. Measured files (bpf/measured.bpf.c) are registered so
@@ -294,6 +404,9 @@ struct wbpf_loader_cfg {
 	struct wbpf_glob maps[WB_MAX_MAP_RULES];
 	struct wbpf_path collateral[WB_MAX_COLLATERAL];
 	struct wbpf_path exec_path;
+	/* the most a token this loader creates or uses may delegate, bit per
+	 * command, map, program and attach type (WB_TOK_*); ~0: anything */
+	__u64 token_limit[WB_TOK_PARTS];
 };
 
 #define WBPF_BPF_DENY 0
@@ -313,7 +426,8 @@ struct wbpf_defaults {
 	__u8 modules;
 	__u8 kexec;
 	__u8 kernel_mem;
-	__u8 pad[5];
+	__u8 tokens; /* default.tokens: 1 lets tokens work for tasks that are no loader */
+	__u8 pad[4];
 };
 
 /* kernel.* settings: zero is the policy's default, allow */
@@ -332,12 +446,19 @@ struct wbpf_event {
 	__u32 detail; /* helper id, insn count... as the reason says */
 	__u32 insn_cnt;
 	__u32 obj_id; /* map id, when known */
+	__u32 attach_type; /* a program load's expected attach type */
 	__u16 op;
 	__u8 action;
 	__u8 reason;
 	__u8 flags;
 	__u8 has_obj; /* 1: program, 2: map */
-	__u8 pad[2];
+	__u8 nr_kfuncs; /* valid entries of kfuncs[] */
+	__u8 scan; /* WB_SCAN_*: a program load only */
+	__u32 pad;
+	/* a program load's helper calls, by id, and the kfuncs it calls: what
+	 * a policy learned from the log allows (learn/) */
+	__u64 helpers[WB_HELPER_WORDS];
+	struct wbpf_kfunc_ref kfuncs[WB_EV_KFUNCS];
 	char comm[WB_COMM_LEN];
 	char name[WB_NAME_LEN];
 	char pod[WB_POD_LEN];
@@ -350,7 +471,7 @@ struct wbpf_event {
 /* Per-CPU counters; never lost, unlike events. Decisions by op and
  * action: ops 0..63 are bpf commands, then the WB_OP_* from 0xffff down. */
 #define WB_NR_ACTIONS 6
-#define WB_NR_OPS 81
+#define WB_NR_OPS 83
 struct wbpf_counters {
 	__u64 decisions[WB_NR_OPS][WB_NR_ACTIONS];
 	__u64 audited;

@@ -372,7 +372,8 @@ static void report(struct adopter *a, pid_t pid, __u8 action, __u8 reason, __u32
 		   const char *path, __u32 detail)
 {
 	struct gatekeeper *gk = a->gk;
-	struct wb_fmt_ctx fmt = { &gk->names, &gk->ids, gk->cur.cfg, gk->pods };
+	struct wb_fmt_ctx fmt = { &gk->names, &gk->ids, gk->cur.cfg, gk->pods, &gk->calls,
+				  &gk->exes };
 	struct wbpf_event e = { .pid = (__u32)pid, .tid = (__u32)pid };
 	struct wb_event_record er;
 	char buf[4096], *slash;

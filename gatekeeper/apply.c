@@ -7,12 +7,17 @@
 #include <bpf/libbpf.h>
 
 #include "gatekeeper/apply.h"
+#include "gatekeeper/kfunc_rules.h"
 #include "watchbpf.skel.h"
 
-/* Removes every digest of generation gen. */
-static int clear_digests(int fd, unsigned int gen)
+int apply_clear_gen(int fd, unsigned int gen)
 {
-	struct wbpf_digest_key key, next, *prev = NULL;
+	union {
+		struct wbpf_digest_key digest;
+		struct wbpf_kfunc_key kfunc;
+		__u32 gen;
+	} key, next;
+	void *prev = NULL;
 
 	/* deleting while iterating restarts at the first key, so collect
 	 * nothing: just walk again after each deletion */
@@ -27,6 +32,12 @@ static int clear_digests(int fd, unsigned int gen)
 		prev = &key;
 	}
 	return errno == ENOENT ? 0 : -errno;
+}
+
+/* Removes every digest of generation gen. */
+static int clear_digests(int fd, unsigned int gen)
+{
+	return apply_clear_gen(fd, gen);
 }
 
 /* Puts D in the code map for generation gen: for every loader (id 0), or
@@ -117,6 +128,9 @@ int apply_generation(struct watchbpf *skel, const struct wb_policy *pol,
 		}
 	}
 	ret = apply_code(bpf_map__fd(skel->maps.code_digests), pol, cfg, gen, err, errlen);
+	if (ret)
+		return ret;
+	ret = apply_kfuncs(bpf_map__fd(skel->maps.kfunc_rules), pol, cfg, gen, err, errlen);
 	if (ret)
 		return ret;
 	if (bpf_map_update_elem(defd, &gen, &cfg->defaults, BPF_ANY)) {

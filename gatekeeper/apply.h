@@ -15,4 +15,9 @@ struct watchbpf;
 int apply_generation(struct watchbpf *skel, const struct wb_policy *pol,
 		     const struct wb_config *cfg, unsigned int gen, char *err, size_t errlen);
 
+/* Removes generation GEN's entries from hash map FD, whose keys start
+ * with the generation (struct wbpf_digest_key, struct wbpf_kfunc_key).
+ * 0 or -errno. */
+int apply_clear_gen(int fd, unsigned int gen);
+
 #endif

@@ -17,6 +17,7 @@ int cmd_sign(int argc, char **argv); /* fsverity/sign_cmd.c */
 int cmd_verify(int argc, char **argv); /* fsverity/verify_cmd.c */
 int cmd_check(int argc, char **argv); /* policy/check_cmd.c */
 int cmd_log(int argc, char **argv); /* log/log_cmd.c */
+int cmd_learn(int argc, char **argv); /* learn/learn_cmd.c */
 int cmd_stop(int argc, char **argv); /* gatekeeper/request_cmd.c */
 int cmd_reload(int argc, char **argv); /* gatekeeper/request_cmd.c */
 int cmd_upgrade(int argc, char **argv); /* gatekeeper/request_cmd.c */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gatekeeper/config.h"
+#include "gatekeeper/tokens.h"
 
 static int fail(char *err, size_t len, const struct wb_policy *pol, unsigned int line,
 		unsigned int col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -192,8 +193,36 @@ static int build_loader(const struct wb_policy *pol, const struct wb_loader *l,
 				    p->deny_helpers[i].pos.col,
 				    "helper '%s' is not supported by this version (id %d)",
 				    p->deny_helpers[i].name, p->deny_helpers[i].id);
+	if (p->has_allow_helpers) {
+		/* every helper id, known or not, that it does not name */
+		memset(c->deny_helpers, 0xff, sizeof(c->deny_helpers));
+		for (size_t i = 0; i < p->nr_allow_helpers; i++) {
+			int id = p->allow_helpers[i].id;
+
+			if (id < 0 || id >= 64 * WB_HELPER_WORDS)
+				return fail(err, len, pol, p->allow_helpers[i].pos.line,
+					    p->allow_helpers[i].pos.col,
+					    "helper '%s' is not supported by this version (id %d)",
+					    p->allow_helpers[i].name, id);
+			c->deny_helpers[id / 64] &= ~(1ULL << (id % 64));
+		}
+	}
 	if (!p->kernel_reads && p->present)
 		c->flags |= WB_LC_NO_KERNEL_READS;
+	for (size_t i = 0; i < p->nr_deny_kfuncs + p->nr_allow_kfuncs; i++) {
+		const struct wb_name_ref *k = i < p->nr_deny_kfuncs ?
+						      &p->deny_kfuncs[i] :
+						      &p->allow_kfuncs[i - p->nr_deny_kfuncs];
+
+		if (strlen(k->name) >= WB_KFUNC_NAME_LEN)
+			return fail(err, len, pol, k->pos.line, k->pos.col,
+				    "kfunc name '%s' is longer than %d bytes", k->name,
+				    WB_KFUNC_NAME_LEN - 1);
+	}
+	if (p->nr_deny_kfuncs || p->has_allow_kfuncs || (c->flags & WB_LC_NO_KERNEL_READS))
+		c->flags |= WB_LC_KFUNC_RULES;
+	if (p->has_allow_kfuncs)
+		c->flags |= WB_LC_ALLOW_KFUNCS;
 	c->max_insns = p->max_insns;
 	if (p->signed_mode == WB_PROG_SIGNED_REQUIRED)
 		c->flags |= WB_LC_PROG_SIGNED;
@@ -233,6 +262,7 @@ static int build_loader(const struct wb_policy *pol, const struct wb_loader *l,
 		c->collateral[i].signed_req = col->signed_required;
 	}
 	c->nr_collateral = l->nr_collateral;
+	config_tokens(l, c);
 	return 0;
 }
 
@@ -258,6 +288,7 @@ int config_build(const struct wb_policy *pol, struct wb_ids *ids, int keyring,
 	d->modules = kernel_setting(pol->kernel_modules);
 	d->kexec = kernel_setting(pol->kernel_kexec);
 	d->kernel_mem = kernel_setting(pol->kernel_memory);
+	d->tokens = pol->default_tokens == WB_TOKEN_ALLOW;
 	for (size_t i = 0; i < pol->nr_block; i++)
 		if (set_bit(&d->block, 1, pol->block[i].id))
 			return fail(err, len, pol, pol->block[i].pos.line, pol->block[i].pos.col,

@@ -15,12 +15,15 @@
 #include "gatekeeper/config.h"
 #include "gatekeeper/control.h"
 #include "gatekeeper/event_record.h"
+#include "gatekeeper/calls.h"
+#include "gatekeeper/exe_id.h"
 #include "gatekeeper/names.h"
 #include "gatekeeper/persist.h"
 #include "log/writer.h"
 #include "policy/policy.h"
 
 struct btf;
+struct learn_live;
 struct ring_buffer;
 struct watchbpf;
 
@@ -57,6 +60,8 @@ struct gatekeeper {
 	struct loaded cur;
 	struct wb_ids ids;
 	struct wb_names names;
+	struct wb_calls calls; /* kfunc names of program loads' records */
+	struct wb_exes exes; /* exe and exe_digest of bpf() records */
 	struct btf *vmlinux;
 	struct watchbpf *skel;
 	struct ring_buffer *rb;
@@ -70,6 +75,7 @@ struct gatekeeper {
 	bool test_abort; /* WATCHBPF_TEST_ABORT: the "abort" request crashes it */
 	bool stop_requested; /* by a control request: the loop ends */
 	char nonce[WB_NONCE_HEX]; /* what the next signed request must name */
+	struct learn_live *learn; /* --learn FILE (learn/live.h), or NULL */
 };
 
 /* Reads the policy file anew and puts it in force; with MUST_BE, only if

@@ -21,6 +21,7 @@
 #include "gatekeeper/commands.h"
 #include "gatekeeper/doctor_fix.h"
 #include "gatekeeper/kernel.h"
+#include "gatekeeper/prog_sig.h"
 #include "lib/util.h"
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -308,6 +309,8 @@ int cmd_doctor(int argc, char **argv)
 		}
 		kernel_features_line(btf, true, "bpf_get_fsverity_digest", family, uts.release);
 		kernel_features_line(btf, false, NULL, family, uts.release);
+		/* what programs.signed: required asks on this kernel */
+		line("signed programs:", "%s", prog_sig_meaning_text(prog_sig_meaning(btf)));
 	}
 	line("fs-verity:", "%s", fsv_kernel_has_verity() ? "yes" : "no");
 	if (!fsv_kernel_has_verity()) {

@@ -6,8 +6,10 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "gatekeeper/calls.h"
 #include "gatekeeper/event_fmt.h"
 #include "gatekeeper/event_record.h"
+#include "gatekeeper/tokens.h"
 
 static const char *const reasons[] = {
 	[WB_R_NOT_LOADER] = "not-loader",
@@ -46,6 +48,10 @@ static const char *const reasons[] = {
 	[WB_R_DELETED] = "deleted-file",
 	[WB_R_TAKEOVER] = "takeover",
 	[WB_R_MEASURED] = "measured-file",
+	[WB_R_KFUNC_CHANGED] = "kfunc-changed",
+	[WB_R_TOKEN_CREATE] = "token-create",
+	[WB_R_TOKEN_USE] = "token-use",
+	[WB_R_TOKEN_DELEGATION] = "token-delegation",
 };
 
 /* detail of a task_set refusal (bpf/watchbpf.h WB_SET_*) */
@@ -149,10 +155,34 @@ static const char *self_detail(const struct wbpf_event *e, const char *r, char *
 	return r;
 }
 
+/* What a token delegates beyond a loader's limits:
+ * "token-delegation:progs:kprobe", "token-delegation:cmds:prog_load". */
+static const char *token_delegation(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
+				    const char *r, char *buf, size_t len)
+{
+	unsigned int part = e->detail >> 16, bit = e->detail & 0xffff;
+	const char *s = NULL;
+	char nbuf[24];
+
+	if (part == WB_TOK_CMDS)
+		s = op_name(ctx->names, bit, nbuf, sizeof(nbuf));
+	else if (part == WB_TOK_MAPS)
+		s = libbpf_bpf_map_type_str(bit);
+	else if (part == WB_TOK_PROGS)
+		s = libbpf_bpf_prog_type_str(bit);
+	else if (part == WB_TOK_ATTACHS)
+		s = libbpf_bpf_attach_type_str(bit);
+	if (s)
+		snprintf(buf, len, "%s:%s:%s", r, token_part_name(part), s);
+	else
+		snprintf(buf, len, "%s:%s:%u", r, token_part_name(part), bit);
+	return buf;
+}
+
 const char *event_reason(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx, char *buf,
 			 size_t len)
 {
-	char path[WB_PATH_LEN + 1], hbuf[24];
+	char path[WB_PATH_LEN + 1], hbuf[128];
 	const char *r, *s;
 
 	if (e->reason == WB_R_NONE)
@@ -180,6 +210,12 @@ const char *event_reason(const struct wbpf_event *e, const struct wb_fmt_ctx *ct
 		snprintf(buf, len, "%s:bpf_objects_%u", r, e->detail);
 		return buf;
 	}
+	if ((e->flags & WB_EV_KFUNC_DETAIL) && e->detail < WB_EV_KFUNCS) {
+		/* "kfunc:bpf_rdonly_cast", "kernel-read:bpf_rdonly_cast" */
+		snprintf(buf, len, "%s:%s", r,
+			 calls_kfunc_name(ctx->calls, &e->kfuncs[e->detail], hbuf, sizeof(hbuf)));
+		return buf;
+	}
 	switch (e->reason) {
 	case WB_R_HELPER:
 	case WB_R_KERNEL_READ:
@@ -193,9 +229,19 @@ const char *event_reason(const struct wbpf_event *e, const struct wb_fmt_ctx *ct
 		else
 			snprintf(buf, len, "%s:%u", r, e->detail);
 		return buf;
-	case WB_R_MAX_INSNS:
 	case WB_R_KFUNC:
+		/* more distinct kfuncs than a scan judges (bpf/scan.bpf.h) */
+		snprintf(buf, len, "%s:more_than_%d", r, WB_SCAN_KFUNC_SLOTS);
+		return buf;
+	case WB_R_MAX_INSNS:
 		snprintf(buf, len, "%s:%u", r, e->detail);
+		return buf;
+	case WB_R_UNSIGNED_PROG:
+		/* "unsigned-program:untrusted_keyring": the kernel verified
+		 * it, with a key that is not one of trust.certs */
+		if (e->detail != WB_SIG_OTHER_KEYRING)
+			return r;
+		snprintf(buf, len, "%s:untrusted_keyring", r);
 		return buf;
 	case WB_R_SELF:
 		return self_detail(e, r, buf, len);
@@ -221,6 +267,8 @@ const char *event_reason(const struct wbpf_event *e, const struct wb_fmt_ctx *ct
 	case WB_R_KERNEL_MEM:
 		snprintf(buf, len, "%s:%s", r, lockdown_name(ctx->names, e->detail, hbuf, sizeof(hbuf)));
 		return buf;
+	case WB_R_TOKEN_DELEGATION:
+		return token_delegation(e, ctx, r, buf, len);
 	}
 	return r;
 }

@@ -11,6 +11,8 @@
 #include "gatekeeper/names.h"
 
 struct wb_pods;
+struct wb_calls;
+struct wb_exes;
 
 /* Everything an event's numbers are resolved against. */
 struct wb_fmt_ctx {
@@ -18,6 +20,8 @@ struct wb_fmt_ctx {
 	const struct wb_ids *ids; /* may be NULL */
 	const struct wb_config *cfg; /* may be NULL: no grants */
 	struct wb_pods *pods; /* may be NULL: no Kubernetes pod names (gatekeeper/pod.h) */
+	struct wb_calls *calls; /* may be NULL: kfuncs by BTF id (gatekeeper/calls.h) */
+	struct wb_exes *exes; /* may be NULL: no exe for bpf() records (gatekeeper/exe_id.h) */
 };
 
 /* "Approved" (for an exec: the grants, "ProgApproved,MapsReadOnly"),

@@ -5,7 +5,12 @@
 
 #include <linux/bpf.h>
 
+#include <bpf/libbpf.h>
+
+#include "gatekeeper/calls.h"
 #include "gatekeeper/event_record.h"
+#include "gatekeeper/exe_id.h"
+#include "gatekeeper/tokens.h"
 
 void origin_init(struct wb_origin *o, const char *policy, const char *policy_version)
 {
@@ -31,9 +36,19 @@ static void copy_kstr(char *dst, const char *src, size_t n)
 	dst[i] = '\0';
 }
 
+static bool token_op(const struct wbpf_event *e)
+{
+	return e->op == BPF_TOKEN_CREATE || e->op == WB_OP_TOKEN_CMD ||
+	       e->op == WB_OP_TOKEN_CAPABLE;
+}
+
 /* The policy field whose rule made the decision, as IPE names its rules. */
 static const char *rule_field(const struct wbpf_event *e)
 {
+	/* a task that is no loader, in bpf/token.bpf.c: not its bpf() but
+	 * what a token gives it was refused */
+	if (e->reason == WB_R_NOT_LOADER && token_op(e) && e->detail == WB_TOK_BY_DEFAULT)
+		return "default.tokens";
 	switch (e->reason) {
 	case WB_R_NOT_LOADER:
 	case WB_R_NAMESPACE:
@@ -50,6 +65,9 @@ static const char *rule_field(const struct wbpf_event *e)
 		return "programs.deny_helpers";
 	case WB_R_KERNEL_READ:
 		return "programs.kernel_reads";
+	case WB_R_KFUNC: /* or allow_kfuncs: event_record() tells */
+	case WB_R_KFUNC_CHANGED:
+		return "programs.deny_kfuncs";
 	case WB_R_MAX_INSNS:
 		return "programs.max_insns";
 	case WB_R_UNSIGNED_PROG:
@@ -82,6 +100,12 @@ static const char *rule_field(const struct wbpf_event *e)
 		return "kernel.kexec";
 	case WB_R_KERNEL_MEM:
 		return "kernel.memory";
+	case WB_R_TOKEN_CREATE:
+		return "tokens.create";
+	case WB_R_TOKEN_USE:
+		return "tokens.use";
+	case WB_R_TOKEN_DELEGATION:
+		return "tokens.delegate";
 	case WB_R_UNKNOWN_DIGEST:
 	case WB_R_NO_SIGNATURE:
 	case WB_R_BAD_SIGNATURE:
@@ -114,6 +138,74 @@ static void record_pod(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
 	r->k8s_container_id = pod->container_id;
 }
 
+/* Whether loader LOADER's deny_kfuncs names the kfunc E was denied:
+ * else allow_kfuncs left it out. */
+static bool kfunc_denied_by_name(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
+				 const struct wb_policy *pol, const char *loader)
+{
+	char name[128];
+
+	if (!pol || !loader || !(e->flags & WB_EV_KFUNC_DETAIL) || e->detail >= WB_EV_KFUNCS)
+		return true;
+	calls_kfunc_name(ctx->calls, &e->kfuncs[e->detail], name, sizeof(name));
+	for (size_t i = 0; i < pol->nr_loaders; i++) {
+		const struct wb_programs *p = &pol->loaders[i].programs;
+
+		if (strcmp(pol->loaders[i].name, loader))
+			continue;
+		for (size_t j = 0; j < p->nr_deny_kfuncs; j++)
+			if (!strcmp(p->deny_kfuncs[j].name, name))
+				return true;
+		return !p->nr_allow_kfuncs;
+	}
+	return true;
+}
+
+/* A bpf() command's executable: a loader's, with the digest the policy
+ * names; in audit mode anyone's, with the digest its fs-verity says now
+ * (gatekeeper/exe_id.h): what learning from an audit run needs. Not for
+ * the denials of enforcement, which a flood of could slow the log down. */
+static void record_exe(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
+		       const struct wb_policy *pol, const char *loader, struct wb_event_record *out)
+{
+	struct wb_record *r = &out->rec;
+	const char *digest = NULL;
+	bool audit = e->flags & WB_EV_AUDIT;
+
+	for (size_t i = 0; pol && loader && i < pol->nr_loaders; i++)
+		if (!strcmp(pol->loaders[i].name, loader) && pol->loaders[i].has_digest)
+			digest = fsv_digest_format(&pol->loaders[i].digest, out->digest,
+						   sizeof(out->digest));
+	if (!loader && !audit)
+		return;
+	exes_lookup(ctx->exes, (pid_t)e->pid, out->exe, sizeof(out->exe), &r->exe,
+		    digest ? NULL : &digest);
+	if (digest && digest != out->digest) {
+		snprintf(out->digest, sizeof(out->digest), "%s", digest);
+		digest = out->digest;
+	}
+	r->exe_digest = digest;
+}
+
+/* What a program load calls (bpf/scan.bpf.h), and its attach type. */
+static void record_calls(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
+			 struct wb_event_record *out)
+{
+	const char *s = libbpf_bpf_attach_type_str(e->attach_type);
+
+	if (s)
+		snprintf(out->attach, sizeof(out->attach), "%s", s);
+	else
+		snprintf(out->attach, sizeof(out->attach), "%u", e->attach_type);
+	out->rec.attach_type = out->attach;
+	if (!(e->scan & WB_SCAN_DONE))
+		return;
+	calls_helpers(ctx->names, e, out->helpers, sizeof(out->helpers));
+	calls_kfuncs(ctx->calls, e, out->kfuncs, sizeof(out->kfuncs));
+	out->rec.helpers = out->helpers;
+	out->rec.kfuncs = out->kfuncs;
+}
+
 void event_record(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
 		  const struct wb_origin *o, const struct wb_policy *pol, uint64_t id,
 		  struct wb_event_record *out)
@@ -144,6 +236,8 @@ void event_record(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
 	loader = event_loader(e, ctx);
 	r->loader = loader;
 	field = rule_field(e);
+	if (e->reason == WB_R_KFUNC && !kfunc_denied_by_name(e, ctx, pol, loader))
+		field = "programs.allow_kfuncs";
 	if (field && loader && strncmp(field, "default", 7) && strcmp(field, "loaders")) {
 		snprintf(out->rule, sizeof(out->rule), "%s.%s", loader, field);
 		r->rule = out->rule;
@@ -161,6 +255,11 @@ void event_record(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
 	r->comm = out->comm;
 	r->pod = out->pod[0] ? out->pod : NULL;
 	r->name = out->name[0] ? out->name : NULL;
+	/* what a token was used for: the command, the capability */
+	if (e->op == WB_OP_TOKEN_CMD)
+		r->name = op_name(ctx->names, e->obj_id, out->name, sizeof(out->name));
+	else if (e->op == WB_OP_TOKEN_CAPABLE)
+		r->name = token_cap_name(e->obj_id, out->name, sizeof(out->name));
 	if (ctx->pods)
 		record_pod(e, ctx, out);
 	snprintf(out->cgroup, sizeof(out->cgroup), "%llu", (unsigned long long)e->cgroup_id);
@@ -178,7 +277,11 @@ void event_record(const struct wbpf_event *e, const struct wb_fmt_ctx *ctx,
 							  sizeof(out->digest));
 		}
 	}
+	if (e->op < 64 && !r->exe && ctx->exes)
+		record_exe(e, ctx, pol, loader, out);
 	r->type = event_type(e, out->type, sizeof(out->type));
 	r->insn_cnt = e->has_obj == WB_OBJ_PROG && e->insn_cnt ? (int64_t)e->insn_cnt : -1;
+	if (e->op == BPF_PROG_LOAD && e->has_obj == WB_OBJ_PROG)
+		record_calls(e, ctx, out);
 	r->map_id = e->has_obj == WB_OBJ_MAP && e->obj_id ? (int64_t)e->obj_id : -1;
 }

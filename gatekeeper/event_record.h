@@ -22,6 +22,8 @@ struct wb_event_record {
 	char comm[WB_COMM_LEN + 1], name[WB_NAME_LEN + 1], pod[WB_POD_LEN + 1];
 	char exe[WB_PATH_LEN + 1], cgroup[24], op[16], type[16], action[64];
 	char reason[WB_PATH_LEN + 64], rule[96], digest[FSV_DIGEST_STR_SIZE];
+	/* a program load's attach type, helpers and kfuncs (log/record.h) */
+	char attach[48], helpers[3072], kfuncs[1536];
 	struct wb_pod k8s; /* the task's Kubernetes pod, when it is in one */
 };
 

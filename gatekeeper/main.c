@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	{ "enroll", cmd_enroll,
 	  "enroll [OPTIONS] EXE...          fs-verity on a loader and its libraries" },
 	{ "log", cmd_log, "log verify|show|summary FILE...  review decision logs" },
+	{ "learn", cmd_learn,
+	  "learn [--policy P] [-o OUT] LOG... the policy an audit run's log shows" },
 	{ "status", cmd_status,
 	  "status [--json]                  counters, drops, policy of the running daemon" },
 	{ "stop", cmd_stop, "stop [--end-enforcement]         stop the daemon (and a pinned state)" },

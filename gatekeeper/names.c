@@ -125,6 +125,10 @@ const char *op_name(const struct wb_names *n, unsigned int op, char *buf, size_t
 		return "mprotect";
 	if (op == WB_OP_ADOPT)
 		return "adopt";
+	if (op == WB_OP_TOKEN_CMD)
+		return "token_cmd";
+	if (op == WB_OP_TOKEN_CAPABLE)
+		return "token_capable";
 	if (op < WB_MAX_CMDS && n->cmd[op])
 		return n->cmd[op];
 	snprintf(buf, len, "cmd_%u", op);

@@ -44,6 +44,7 @@
 #include "gatekeeper/persist.h"
 #include "gatekeeper/pod.h"
 #include "gatekeeper/self.h"
+#include "learn/live.h"
 #include "lib/util.h"
 #include "policy/policy.h"
 #include "watchbpf.skel.h"
@@ -94,7 +95,8 @@ void emit_record(struct gatekeeper *gk, const struct wb_record *r)
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct gatekeeper *gk = ctx;
-	struct wb_fmt_ctx fmt = { &gk->names, &gk->ids, gk->cur.cfg, gk->pods };
+	struct wb_fmt_ctx fmt = { &gk->names, &gk->ids, gk->cur.cfg, gk->pods, &gk->calls,
+				  &gk->exes };
 	struct wb_event_record er;
 
 	if (size < sizeof(struct wbpf_event))
@@ -102,7 +104,37 @@ static int handle_event(void *ctx, void *data, size_t size)
 	event_record(data, &fmt, &gk->origin, &gk->cur.pol, ++gk->next_id, &er);
 	emit_record(gk, &er.rec);
 	gk->logged++;
+	if (gk->learn)
+		learn_live_add(gk->learn, &gk->cur.pol, &er.rec);
 	return 0;
+}
+
+/* Whether the policy at path says 'mode: audit' (a policy that does not
+ * load is start()'s to report). */
+static bool learn_policy_audits(const char *path)
+{
+	struct wb_policy pol = { 0 };
+	bool audit;
+
+	if (policy_load_file(path, &pol, NULL, 0))
+		return true;
+	audit = pol.mode == WB_MODE_AUDIT;
+	policy_free(&pol);
+	return audit;
+}
+
+/* --learn: the policy in force and what its records showed, into FILE */
+static void learn_flush(struct gatekeeper *gk)
+{
+	char err[1200];
+
+	if (!gk->learn)
+		return;
+	if (learn_live_write(gk->learn, gk->policy_path, err, sizeof(err)))
+		p_err("--learn: %s", err);
+	else
+		p_info("learned from %llu record(s): %s", (unsigned long long)learn_live_used(gk->learn),
+		       learn_live_path(gk->learn));
 }
 
 static void loaded_free(struct loaded *l)
@@ -236,6 +268,7 @@ int do_reload(struct gatekeeper *gk, const char *must_be, char *msg, size_t len)
 		p_err("reopening %s: %s", gk->log_path, strerror(errno));
 	/* what the new policy makes a loader may be running already */
 	adopt_walk(gk);
+	learn_flush(gk);
 	return 0;
 }
 
@@ -408,6 +441,8 @@ static int start(struct gatekeeper *gk)
 		p_err("kernel BTF has no enum bpf_cmd: %s", strerror(-err));
 		return -1;
 	}
+	calls_init(&gk->calls, gk->vmlinux);
+	exes_init(&gk->exes, NULL);
 	gk->mnt_ns_inum = initial_mnt_ns();
 	if (load_policy(gk, &gk->cur, why, sizeof(why))) {
 		fprintf(stderr, "%s\n", why);
@@ -536,6 +571,7 @@ int cmd_run(int argc, char **argv)
 		{ "control", required_argument, NULL, 'c' },
 		{ "persist", no_argument, NULL, 'p' },
 		{ "kubelet-logs", required_argument, NULL, 'K' },
+		{ "learn", required_argument, NULL, 'L' },
 		{},
 	};
 	struct gatekeeper gk = { .mode_override = -1,
@@ -589,6 +625,12 @@ int cmd_run(int argc, char **argv)
 		case 'K':
 			gk.kubelet_logs = *optarg ? optarg : NULL;
 			break;
+		case 'L':
+			if (!gk.learn && learn_live_new(&gk.learn, optarg)) {
+				p_err("out of memory");
+				return 1;
+			}
+			break;
 		case 'r':
 			gk.ringbuf_size = strtoul(optarg, &end, 0);
 			if (*end || gk.ringbuf_size < 4096 ||
@@ -614,6 +656,12 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 	gk.policy_path = optind < argc ? argv[optind] : WB_DEFAULT_POLICY;
+	if (gk.learn && gk.mode_override != WB_MODE_AUDIT && !learn_policy_audits(gk.policy_path)) {
+		/* in enforce mode a denied call never happens: nothing to learn */
+		p_err("--learn needs audit mode: --audit, or 'mode: audit' in %s", gk.policy_path);
+		learn_live_free(gk.learn);
+		return 2;
+	}
 	gk.argv = argv;
 	gk.test_abort = getenv("WATCHBPF_TEST_ABORT") != NULL;
 	if (admin_nonce(gk.nonce)) {
@@ -673,6 +721,7 @@ int cmd_run(int argc, char **argv)
 	report_probes(&gk);
 	write_status(&gk);
 	print_totals(&gk);
+	learn_flush(&gk);
 	report_stop(&gk, exiting);
 	if (gk.persist.dir && gk.end_enforcement && persist_end(&gk.persist, msg, sizeof(msg)))
 		p_err("%s", msg);
@@ -698,6 +747,8 @@ out:
 	pods_free(gk.pods);
 	config_ids_free(&gk.ids);
 	names_free(&gk.names);
+	calls_free(&gk.calls);
 	btf__free(gk.vmlinux);
+	learn_live_free(gk.learn);
 	return ret;
 }

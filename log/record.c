@@ -323,6 +323,15 @@ int record_format_json(const struct wb_record *r, const char *prev_hash_hex, cha
 	jw_str(&w, r->name);
 	jw_lit(&w, ",\"insn_cnt\":");
 	jw_i64_or_null(&w, r->insn_cnt);
+	/* only for a program load: other lines stay as short */
+	if (r->attach_type || r->helpers || r->kfuncs) {
+		jw_lit(&w, ",\"attach_type\":");
+		jw_str(&w, r->attach_type);
+		jw_lit(&w, ",\"helpers\":");
+		jw_str(&w, r->helpers);
+		jw_lit(&w, ",\"kfuncs\":");
+		jw_str(&w, r->kfuncs);
+	}
 	jw_lit(&w, ",\"map_id\":");
 	jw_i64_or_null(&w, r->map_id);
 	jw_lit(&w, ",\"count\":");
@@ -395,6 +404,9 @@ static const struct key_spec {
 	{ "type", 4, KV_STR, F(type), "\"type\":" },
 	{ "name", 4, KV_STR, F(name), "\"name\":" },
 	{ "insn_cnt", 8, KV_I64, F(insn_cnt), "\"insn_cnt\":" },
+	{ "attach_type", 11, KV_STR, F(attach_type), "\"attach_type\":" },
+	{ "helpers", 7, KV_STR, F(helpers), "\"helpers\":" },
+	{ "kfuncs", 6, KV_STR, F(kfuncs), "\"kfuncs\":" },
 	{ "map_id", 6, KV_I64, F(map_id), "\"map_id\":" },
 	{ "count", 5, KV_U64, F(count), "\"count\":" },
 	{ "key", 3, KV_STR, F(key), "\"key\":" },

@@ -44,6 +44,11 @@ struct wb_record {
 	const char *type; /* prog or map type name, NULL if none */
 	const char *name; /* prog or map name, NULL if none */
 	int64_t insn_cnt; /* -1 unknown */
+	/* a program load: libbpf's name of its expected attach type, and the
+	 * helpers (policy spelling, no "bpf_") and kfuncs it calls, separated
+	 * by ','; kfuncs ends in ",..." when it calls more than were kept.
+	 * NULL: not a program load, or not known. */
+	const char *attach_type, *helpers, *kfuncs;
 	int64_t map_id; /* -1 unknown */
 	/* EventsDropped, RecordsLost: how many; Checkpoint: lines before it */
 	uint64_t count;

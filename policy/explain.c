@@ -144,7 +144,7 @@ static bool allows_type(const struct wb_loader *l, const char *type)
 
 static bool denies_helper(const struct wb_loader *l, const char *helper)
 {
-	return has_name(l->programs.deny_helpers, l->programs.nr_deny_helpers, helper);
+	return explain_denies_helper(&l->programs, helper);
 }
 
 static void appendf(char *buf, size_t size, const char *fmt, ...)
@@ -647,6 +647,7 @@ static void explain_programs(FILE *f, const struct wb_loader *l)
 	for (size_t i = 0; i < wb_nr_kernel_read_helpers; i++)
 		fprintf(f, "%s%s", i ? ", " : "", wb_kernel_read_helpers[i]);
 	fprintf(f, ")\n");
+	explain_calls(f, p);
 }
 
 /* Rules i.. of l that say the same access of named maps, as "a, b or c"

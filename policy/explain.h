@@ -44,4 +44,10 @@ void policy_risk_print(FILE *f, const struct wb_policy *pol, const struct wb_ris
  * then the nr risks, one a line as policy_risk_print() writes them. */
 void policy_explain(FILE *f, const struct wb_policy *pol, const struct wb_risk *risks, size_t nr);
 
+/* The lines of a loader's allow_helpers and kfunc rules (policy/explain_calls.c). */
+void explain_calls(FILE *f, const struct wb_programs *p);
+/* Whether a program that calls HELPER is denied: deny_helpers names it, or
+ * allow_helpers does not. */
+bool explain_denies_helper(const struct wb_programs *p, const char *helper);
+
 #endif

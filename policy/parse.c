@@ -24,6 +24,7 @@
 #include "fsverity/digest.h"
 #include "lib/util.h"
 #include "policy/policy.h"
+#include "policy/tokens.h"
 #include "policy/ytree.h"
 
 /* More than any mapping of the schema has keys; sizes the "seen" arrays. */
@@ -122,6 +123,7 @@ _Static_assert(sizeof(enum wb_prog_signed) == sizeof(int), "enum wb_prog_signed 
 _Static_assert(sizeof(enum wb_on_untrusted) == sizeof(int), "enum wb_on_untrusted not int-sized");
 _Static_assert(sizeof(enum wb_on_takeover) == sizeof(int), "enum wb_on_takeover not int-sized");
 _Static_assert(sizeof(enum wb_kernel_setting) == sizeof(int), "enum wb_kernel_setting not int-sized");
+_Static_assert(sizeof(enum wb_token_perm) == sizeof(int), "enum wb_token_perm not int-sized");
 
 static const struct enum_name mode_names[] = {
 	{ "enforce", WB_MODE_ENFORCE },
@@ -167,7 +169,13 @@ static const struct enum_name on_takeover_names[] = {
 	{ "taint", WB_ON_TAKEOVER_TAINT },
 };
 
+static const struct enum_name token_perm_names[] = {
+	{ "deny", WB_TOKEN_DENY },
+	{ "allow", WB_TOKEN_ALLOW },
+};
+
 static int check_exec(struct yerr *e, const struct ynode *map, void *base);
+static int check_programs(struct yerr *e, const struct ynode *map, void *base);
 static int check_default(struct yerr *e, const struct ynode *map, void *base);
 static int check_policy(struct yerr *e, const struct ynode *map, void *base);
 static int check_trust(struct yerr *e, const struct ynode *map, void *base);
@@ -243,6 +251,38 @@ static const struct field programs_fields[] = {
 		.kprefix = "BPF_FUNC_",
 	},
 	{
+		.key = "allow_helpers",
+		.type = FT_LIST,
+		.flags = FF_HAS,
+		.off = offsetof(struct wb_programs, allow_helpers),
+		.count_off = offsetof(struct wb_programs, nr_allow_helpers),
+		.has_off = offsetof(struct wb_programs, has_allow_helpers),
+		.max_items = WB_LIST_MAX,
+		.item = ITEM_NAME,
+		.kprefix = "BPF_FUNC_",
+	},
+	{
+		.key = "deny_kfuncs",
+		.type = FT_LIST,
+		.off = offsetof(struct wb_programs, deny_kfuncs),
+		.count_off = offsetof(struct wb_programs, nr_deny_kfuncs),
+		.max_items = WB_LIST_MAX,
+		.empty_hint = "leave it out to deny no kfunc",
+		.item = ITEM_NAME,
+		.kprefix = "",
+	},
+	{
+		.key = "allow_kfuncs",
+		.type = FT_LIST,
+		.flags = FF_HAS,
+		.off = offsetof(struct wb_programs, allow_kfuncs),
+		.count_off = offsetof(struct wb_programs, nr_allow_kfuncs),
+		.has_off = offsetof(struct wb_programs, has_allow_kfuncs),
+		.max_items = WB_LIST_MAX,
+		.item = ITEM_NAME,
+		.kprefix = "",
+	},
+	{
 		.key = "kernel_reads",
 		.type = FT_BOOL,
 		.off = offsetof(struct wb_programs, kernel_reads),
@@ -268,6 +308,7 @@ static const struct schema programs_schema = {
 	.what = "programs",
 	.fields = programs_fields,
 	.nr_fields = ARRAY_SIZE(programs_fields),
+	.check = check_programs,
 };
 
 static const struct field collateral_fields[] = {
@@ -332,6 +373,46 @@ static const struct schema code_schema = {
 	.what = "code",
 	.fields = code_fields,
 	.nr_fields = ARRAY_SIZE(code_fields),
+};
+
+#define TOKEN_LIMIT(k, member, count, prefix)                                       \
+	{                                                                           \
+		.key = k, .type = FT_LIST, .off = offsetof(struct wb_tokens, member), \
+		.count_off = offsetof(struct wb_tokens, count),                     \
+		.max_items = WB_LIST_MAX,                                           \
+		.empty_hint = "leave it out to allow any delegation of this kind",  \
+		.item = ITEM_NAME, .kprefix = prefix,                               \
+	}
+
+static const struct field tokens_fields[] = {
+	{
+		.key = "create",
+		.type = FT_ENUM,
+		.off = offsetof(struct wb_tokens, create),
+		.names = token_perm_names,
+		.nr_names = ARRAY_SIZE(token_perm_names),
+	},
+	{
+		.key = "use",
+		.type = FT_ENUM,
+		.flags = FF_HAS,
+		.off = offsetof(struct wb_tokens, use),
+		.has_off = offsetof(struct wb_tokens, has_use),
+		.names = token_perm_names,
+		.nr_names = ARRAY_SIZE(token_perm_names),
+	},
+	TOKEN_LIMIT("delegate_cmds", cmds, nr_cmds, "BPF_"),
+	TOKEN_LIMIT("delegate_maps", maps, nr_maps, "BPF_MAP_TYPE_"),
+	TOKEN_LIMIT("delegate_progs", progs, nr_progs, "BPF_PROG_TYPE_"),
+	TOKEN_LIMIT("delegate_attachs", attachs, nr_attachs, "BPF_"),
+};
+
+/* 'tokens': BPF tokens the loader may create and use (policy/tokens.c) */
+static const struct schema tokens_schema = {
+	.what = "tokens",
+	.fields = tokens_fields,
+	.nr_fields = ARRAY_SIZE(tokens_fields),
+	.check = tokens_check,
 };
 
 static const struct field loader_fields[] = {
@@ -405,6 +486,14 @@ static const struct field loader_fields[] = {
 		.type = FT_MAP,
 		.off = 0,
 		.schema = &code_schema,
+	},
+	{
+		.key = "tokens",
+		.type = FT_MAP,
+		.flags = FF_HAS,
+		.off = offsetof(struct wb_loader, tokens),
+		.has_off = offsetof(struct wb_loader, tokens.present),
+		.schema = &tokens_schema,
 	},
 };
 
@@ -483,6 +572,13 @@ static const struct field default_fields[] = {
 		.off = offsetof(struct wb_policy, default_on_deny),
 		.names = on_deny_names,
 		.nr_names = ARRAY_SIZE(on_deny_names),
+	},
+	{
+		.key = "tokens",
+		.type = FT_ENUM,
+		.off = offsetof(struct wb_policy, default_tokens),
+		.names = token_perm_names,
+		.nr_names = ARRAY_SIZE(token_perm_names),
 	},
 };
 
@@ -587,6 +683,7 @@ _Static_assert(ARRAY_SIZE(collateral_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA
 _Static_assert(ARRAY_SIZE(trust_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
 _Static_assert(ARRAY_SIZE(code_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
 _Static_assert(ARRAY_SIZE(default_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
+_Static_assert(ARRAY_SIZE(tokens_fields) <= SCHEMA_MAX_FIELDS, "raise SCHEMA_MAX_FIELDS");
 
 static const char *name_of(const struct enum_name *names, size_t n, int value)
 {
@@ -634,6 +731,11 @@ const char *wb_on_untrusted_name(enum wb_on_untrusted u)
 const char *wb_on_takeover_name(enum wb_on_takeover t)
 {
 	return name_of(on_takeover_names, ARRAY_SIZE(on_takeover_names), t);
+}
+
+const char *wb_token_perm_name(enum wb_token_perm t)
+{
+	return name_of(token_perm_names, ARRAY_SIZE(token_perm_names), t);
 }
 
 enum wb_mode wb_loader_mode(const struct wb_policy *p, const struct wb_loader *l)
@@ -1445,6 +1547,22 @@ static int walk_map(struct yerr *e, const struct schema *s, const struct ynode *
 	return s->check ? s->check(e, map, base) : 0;
 }
 
+/* A list and its stricter form say two different things: one only. */
+static int check_programs(struct yerr *e, const struct ynode *map, void *base)
+{
+	const struct wb_programs *p = base;
+
+	if (p->nr_deny_helpers && p->has_allow_helpers)
+		return perr(e, map_key(map, "allow_helpers"),
+			    "'allow_helpers' and 'deny_helpers' together: write one (allow_helpers "
+			    "denies every helper it does not name)");
+	if (p->nr_deny_kfuncs && p->has_allow_kfuncs)
+		return perr(e, map_key(map, "allow_kfuncs"),
+			    "'allow_kfuncs' and 'deny_kfuncs' together: write one (allow_kfuncs "
+			    "denies every kfunc it does not name)");
+	return 0;
+}
+
 static int check_exec(struct yerr *e, const struct ynode *map, void *base)
 {
 	const struct wb_loader *l = base;
@@ -1462,7 +1580,7 @@ static int check_default(struct yerr *e, const struct ynode *map, void *base)
 		return perr(e, map_key(map, "block"),
 			    "'block' needs 'bpf: allow' or 'bpf: restrict' (with 'bpf: deny' "
 			    "every command is denied already)");
-	return 0;
+	return tokens_check_default(e, map, pol);
 }
 
 static int check_trust(struct yerr *e, const struct ynode *map, void *base)
@@ -1591,6 +1709,9 @@ static void loader_free(struct wb_loader *l)
 	free_refs(p->attach, p->nr_attach);
 	free_strings(p->names, p->nr_names);
 	free_refs(p->deny_helpers, p->nr_deny_helpers);
+	free_refs(p->allow_helpers, p->nr_allow_helpers);
+	free_refs(p->deny_kfuncs, p->nr_deny_kfuncs);
+	free_refs(p->allow_kfuncs, p->nr_allow_kfuncs);
 	for (size_t i = 0; i < l->nr_maps; i++)
 		free(l->maps[i].glob);
 	free(l->maps);
@@ -1598,6 +1719,7 @@ static void loader_free(struct wb_loader *l)
 		free(l->collateral[i].path);
 	free(l->collateral);
 	code_refs_free(&l->code);
+	tokens_free(&l->tokens);
 }
 
 void policy_free(struct wb_policy *pol)

@@ -128,9 +128,38 @@ struct wb_programs {
 	size_t nr_names;
 	struct wb_name_ref *deny_helpers;
 	size_t nr_deny_helpers;
+	/* the stricter form: every helper it does not name is denied */
+	struct wb_name_ref *allow_helpers;
+	size_t nr_allow_helpers;
+	bool has_allow_helpers; /* allow_helpers: [] allows none */
+	/* kfuncs by name, as the running kernel's BTF (vmlinux and loaded
+	 * modules) spells them; allow_kfuncs denies every other kfunc */
+	struct wb_name_ref *deny_kfuncs;
+	size_t nr_deny_kfuncs;
+	struct wb_name_ref *allow_kfuncs;
+	size_t nr_allow_kfuncs;
+	bool has_allow_kfuncs; /* allow_kfuncs: [] allows none */
 	bool kernel_reads; /* default true; false denies wb_kernel_read_helpers */
 	uint32_t max_insns; /* 0 = no limit */
 	enum wb_prog_signed signed_mode;
+};
+
+/* BPF tokens (bpf/token.bpf.c, policy/tokens.c). */
+enum wb_token_perm {
+	WB_TOKEN_DENY,
+	WB_TOKEN_ALLOW,
+};
+
+/* A loader's 'tokens': whether it may create and use BPF tokens, and the
+ * most a token's delegation (its bpffs's delegate_* mount options) may
+ * hold; a list left out allows anything. */
+struct wb_tokens {
+	bool present;
+	enum wb_token_perm create;
+	bool has_use;
+	enum wb_token_perm use; /* written, or create's */
+	struct wb_name_ref *cmds, *maps, *progs, *attachs;
+	size_t nr_cmds, nr_maps, nr_progs, nr_attachs;
 };
 
 struct wb_loader {
@@ -155,6 +184,7 @@ struct wb_loader {
 	enum wb_on_untrusted on_untrusted;
 	bool jit; /* anonymous executable memory allowed */
 	enum wb_on_takeover on_takeover;
+	struct wb_tokens tokens;
 };
 
 struct wb_policy {
@@ -182,6 +212,7 @@ struct wb_policy {
 	struct wb_name_ref *block; /* bpf commands, for default_bpf != DENY */
 	size_t nr_block;
 	enum wb_on_deny default_on_deny;
+	enum wb_token_perm default_tokens; /* what a token gives a task no loader */
 	enum wb_kernel_setting kernel_modules, kernel_kexec, kernel_memory;
 };
 
@@ -245,6 +276,17 @@ enum wb_access wb_loader_map_access(const struct wb_loader *l, const char *map_n
 extern const char *const wb_kernel_read_helpers[];
 extern const size_t wb_nr_kernel_read_helpers;
 
+/* kfuncs that 'kernel_reads: false' denies (policy/kfuncs.c) */
+extern const char *const wb_kernel_read_kfuncs[];
+extern const size_t wb_nr_kernel_read_kfuncs;
+bool wb_is_kernel_read_kfunc(const char *name);
+/* Where module BTF is: /sys/kernel/btf; tests point it elsewhere. */
+extern const char *wb_kfunc_btf_dir;
+/* Calls add(arg, NAME) for every kfunc of vmlinux's BTF and of every
+ * module's under wb_kfunc_btf_dir (a name may come twice). 0, or add()'s
+ * first non-zero return. */
+int wb_kfunc_names(const struct btf *vmlinux, int (*add)(void *arg, const char *name), void *arg);
+
 /* As spelled in the policy file ("enforce", "restrict", "kill", "ro",
  * "required"); "unknown" for a value out of range. */
 const char *wb_mode_name(enum wb_mode m);
@@ -255,5 +297,6 @@ const char *wb_access_name(enum wb_access a);
 const char *wb_prog_signed_name(enum wb_prog_signed s);
 const char *wb_on_untrusted_name(enum wb_on_untrusted u);
 const char *wb_on_takeover_name(enum wb_on_takeover t);
+const char *wb_token_perm_name(enum wb_token_perm t);
 
 #endif

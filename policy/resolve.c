@@ -42,7 +42,7 @@ struct ktable {
 };
 
 struct resolver {
-	struct ktable prog, attach, helper, cmd;
+	struct ktable prog, attach, helper, cmd, map, kfunc;
 	/* the problem earliest in the file; message built in msg */
 	struct wb_pos at;
 	char msg[2 * YSHOW_SIZE];
@@ -97,6 +97,11 @@ static const char *prog_type_str(int t)
 static const char *attach_type_str(int t)
 {
 	return libbpf_bpf_attach_type_str((enum bpf_attach_type)t);
+}
+
+static const char *map_type_str(int t)
+{
+	return libbpf_bpf_map_type_str((enum bpf_map_type)t);
 }
 
 /* The values of enum ename whose names start with prefix, without it. */
@@ -241,6 +246,11 @@ static void resolve_list(struct resolver *r, const struct ktable *t, struct wb_n
 			if (s)
 				problem(r, refs[i].pos, "unknown %s '%s' (did you mean '%s'?)",
 					t->what, buf, yshow(s, strlen(s), buf2));
+			else if (t == &r->kfunc)
+				problem(r, refs[i].pos,
+					"unknown kfunc '%s': no kfunc of the running kernel or "
+					"of a loaded module has that name",
+					buf);
 			else
 				problem(r, refs[i].pos, "unknown %s '%s'", t->what, buf);
 			continue;
@@ -264,6 +274,44 @@ static void reset_ids(struct wb_name_ref *refs, size_t n)
 		refs[i].id = -1;
 }
 
+static void tokens_reset(struct wb_tokens *t)
+{
+	reset_ids(t->cmds, t->nr_cmds);
+	reset_ids(t->maps, t->nr_maps);
+	reset_ids(t->progs, t->nr_progs);
+	reset_ids(t->attachs, t->nr_attachs);
+}
+
+/* The kernel keeps a token's delegation in 64-bit masks (struct bpf_token's
+ * allowed_*): a value past them is no delegation a token can carry. */
+static void token_bits(struct resolver *r, const struct wb_name_ref *refs, size_t n,
+		       const char *key)
+{
+	char buf[YSHOW_SIZE];
+
+	for (size_t i = 0; i < n; i++)
+		if (refs[i].id >= 64)
+			problem(r, refs[i].pos,
+				"'%s' in '%s' cannot be delegated by a token (a token holds "
+				"values below 64)",
+				yshow(refs[i].name, strlen(refs[i].name), buf), key);
+}
+
+/* A loader's tokens.delegate_*: commands by the kernel's BTF, like 'block';
+ * the types by libbpf's names, like 'programs'. */
+static void resolve_tokens(struct resolver *r, struct wb_tokens *t, bool btf)
+{
+	if (btf)
+		resolve_list(r, &r->cmd, t->cmds, t->nr_cmds, "delegate_cmds");
+	resolve_list(r, &r->map, t->maps, t->nr_maps, "delegate_maps");
+	resolve_list(r, &r->prog, t->progs, t->nr_progs, "delegate_progs");
+	resolve_list(r, &r->attach, t->attachs, t->nr_attachs, "delegate_attachs");
+	token_bits(r, t->cmds, t->nr_cmds, "delegate_cmds");
+	token_bits(r, t->maps, t->nr_maps, "delegate_maps");
+	token_bits(r, t->progs, t->nr_progs, "delegate_progs");
+	token_bits(r, t->attachs, t->nr_attachs, "delegate_attachs");
+}
+
 static void reset_all(struct wb_policy *pol)
 {
 	reset_ids(pol->block, pol->nr_block);
@@ -273,18 +321,44 @@ static void reset_all(struct wb_policy *pol)
 		reset_ids(p->types, p->nr_types);
 		reset_ids(p->attach, p->nr_attach);
 		reset_ids(p->deny_helpers, p->nr_deny_helpers);
+		reset_ids(p->allow_helpers, p->nr_allow_helpers);
+		reset_ids(p->deny_kfuncs, p->nr_deny_kfuncs);
+		reset_ids(p->allow_kfuncs, p->nr_allow_kfuncs);
+		tokens_reset(&pol->loaders[i].tokens);
 	}
 }
 
-static int build_tables(struct resolver *r, const struct btf *vmlinux)
+/* A name twice (a module's kfunc of vmlinux's name) is harmless: the
+ * first is found. No check here: vmlinux's BTF without kfunc tags makes
+ * every FUNC a name, 60,000 of them. */
+static int add_kfunc(void *arg, const char *name)
+{
+	struct ktable *t = arg;
+
+	return ktable_add(t, name, strlen(name), false, (int)t->n);
+}
+
+/* Whether a loader names kfuncs: only then are module BTFs read. */
+static bool names_kfuncs(const struct wb_policy *pol)
+{
+	for (size_t i = 0; i < pol->nr_loaders; i++)
+		if (pol->loaders[i].programs.nr_deny_kfuncs ||
+		    pol->loaders[i].programs.nr_allow_kfuncs)
+			return true;
+	return false;
+}
+
+static int build_tables(struct resolver *r, const struct btf *vmlinux, bool kfuncs)
 {
 	r->prog.what = "program type";
 	r->attach.what = "attach type";
 	r->helper.what = "helper";
 	r->cmd.what = "bpf command";
-	/* 0 is BPF_PROG_TYPE_UNSPEC, which loads nothing */
+	r->map.what = "map type";
+	r->kfunc.what = "kfunc";
+	/* 0 is BPF_PROG_TYPE_UNSPEC, which loads nothing; likewise maps */
 	if (libbpf_table(&r->prog, prog_type_str, 1) ||
-	    libbpf_table(&r->attach, attach_type_str, 0))
+	    libbpf_table(&r->attach, attach_type_str, 0) || libbpf_table(&r->map, map_type_str, 1))
 		return -1;
 	if (!vmlinux)
 		return 0;
@@ -294,6 +368,8 @@ static int build_tables(struct resolver *r, const struct btf *vmlinux)
 	/* the names the log lines use for these two */
 	if (!r->cmd.missing && (ktable_add(&r->cmd, "load", 4, false, BPF_PROG_LOAD) ||
 				ktable_add(&r->cmd, "update", 6, false, BPF_MAP_UPDATE_ELEM)))
+		return -1;
+	if (kfuncs && wb_kfunc_names(vmlinux, add_kfunc, &r->kfunc))
 		return -1;
 	return 0;
 }
@@ -307,7 +383,7 @@ int policy_resolve(struct wb_policy *pol, const struct btf *vmlinux, char *err, 
 	if (err && errlen)
 		err[0] = '\0';
 	reset_all(pol);
-	if (build_tables(&r, vmlinux)) {
+	if (build_tables(&r, vmlinux, names_kfuncs(pol))) {
 		yerr_at(&e, 0, 0, "out of memory");
 		goto out;
 	}
@@ -318,9 +394,17 @@ int policy_resolve(struct wb_policy *pol, const struct btf *vmlinux, char *err, 
 
 		resolve_list(&r, &r.prog, p->types, p->nr_types, "types");
 		resolve_list(&r, &r.attach, p->attach, p->nr_attach, "attach");
-		if (vmlinux)
+		if (vmlinux) {
 			resolve_list(&r, &r.helper, p->deny_helpers, p->nr_deny_helpers,
 				     "deny_helpers");
+			resolve_list(&r, &r.helper, p->allow_helpers, p->nr_allow_helpers,
+				     "allow_helpers");
+			resolve_list(&r, &r.kfunc, p->deny_kfuncs, p->nr_deny_kfuncs,
+				     "deny_kfuncs");
+			resolve_list(&r, &r.kfunc, p->allow_kfuncs, p->nr_allow_kfuncs,
+				     "allow_kfuncs");
+		}
+		resolve_tokens(&r, &pol->loaders[i].tokens, vmlinux != NULL);
 	}
 	if (r.at.line) {
 		yerr_at(&e, r.at.line, r.at.col, "%s", r.msg);
@@ -334,5 +418,7 @@ out:
 	ktable_free(&r.attach);
 	ktable_free(&r.helper);
 	ktable_free(&r.cmd);
+	ktable_free(&r.map);
+	ktable_free(&r.kfunc);
 	return ret;
 }

@@ -29,7 +29,7 @@ import re
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DIRS = ["gatekeeper", "policy", "log", "integrity", "fsverity", "adopt", "lib"]
+DIRS = ["gatekeeper", "policy", "log", "integrity", "fsverity", "adopt", "lib", "learn"]
 # doctor's report lines are docs/doctor.md's (tests/unit/doctor_docs.sh)
 SKIP_FILES = {"gatekeeper/doctor_fix.c"}
 
@@ -49,6 +49,7 @@ GROUPS = [
     ("gatekeeper/", "daemon"),
     ("adopt/", "daemon"),
     ("log/", "log"),
+    ("learn/", "learn"),
     ("fsverity/", "files"),
     ("integrity/", "files"),
 ]

@@ -17,7 +17,7 @@ dir=$(cd "${1:?usage: run.sh FUZZDIR SECONDS [TARGET...]}" && pwd)
 secs=${2:?usage: run.sh FUZZDIR SECONDS [TARGET...]}
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_policy fuzz_log fuzz_log_json)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_policy fuzz_log fuzz_log_json fuzz_learn)
 
 [ -d "$dir/seeds" ] || bash "$top/tests/fuzz/seeds.sh" "$dir" >/dev/null
 rc=0

@@ -9,6 +9,8 @@
 #   seeds/fuzz_log/       logs the real writer makes (gen-logs), gzip'd and
 #                         damaged copies of them
 #   seeds/fuzz_log_json/  each line of those logs
+#   seeds/fuzz_learn/     those logs, and the audit-run logs of
+#                         tests/unit/learn-logs/
 #   <target>.dict         the policy schema's keys and words, the log's
 #                         member names, read from the sources
 # Regression inputs (tests/fuzz/regressions/) are not copied: run.sh reads
@@ -19,7 +21,7 @@ out=${1:?usage: seeds.sh FUZZDIR}
 cd "$top"
 
 rm -rf "$out/seeds"
-mkdir -p "$out/seeds/fuzz_policy" "$out/seeds/fuzz_log" "$out/seeds/fuzz_log_json"
+mkdir -p "$out/seeds/fuzz_policy" "$out/seeds/fuzz_log" "$out/seeds/fuzz_log_json" "$out/seeds/fuzz_learn"
 
 # ---- policies
 pol=$out/seeds/fuzz_policy
@@ -81,6 +83,11 @@ awk '{ print } NR == 4 { print }' "$s" >"$log/inserted.jsonl"
 head -c -40 "$s" >"$log/cut-last.jsonl"
 sed '9s/"sig":"[A-Za-z0-9+\/]/"sig":"A/' "$s" >"$log/forged.jsonl"
 
+# ---- learn: whole logs, plain
+for f in "$tmp"/*.jsonl "$log/altered.jsonl" tests/unit/learn-logs/*.jsonl; do
+	[ -f "$f" ] && cp "$f" "$out/seeds/fuzz_learn/$(basename "$f")"
+done
+
 # ---- lines
 i=0
 for f in "$tmp"/*.jsonl* "$log/altered.jsonl"; do
@@ -111,6 +118,7 @@ done
 		'0000000000000000000000000000000000000000000000000000000000000000'
 } | sort -u >"$out/fuzz_log_json.dict"
 cp "$out/fuzz_log_json.dict" "$out/fuzz_log.dict"
+cp "$out/fuzz_log_json.dict" "$out/fuzz_learn.dict"
 
 echo "seeds: $(ls "$pol" | wc -l) policies ($n_heredoc from scenario heredocs)," \
 	"$(ls "$log" | wc -l) logs, $i log lines"

@@ -40,7 +40,8 @@
  *                     main thread loads one and, once the other is done,
  *                     attaches it to the root cgroup (two threads must not
  *                     share a probe slot)
- *   and the runtime-integrity actions of runtime.c
+ *   and the runtime-integrity actions of runtime.c, the adoption actions of
+ *   running.c and the signed-program actions of signed.c
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -491,6 +492,8 @@ static int time_map(unsigned long n)
 
 #include "runtime.c"
 #include "running.c"
+#include "signed.c"
+#include "kfuncs.c"
 
 int main(int argc, char **argv)
 {
@@ -504,6 +507,10 @@ int main(int argc, char **argv)
 	fd = runtime_action(how, argc, argv);
 	if (!fd)
 		fd = running_action(how, argc, argv);
+	if (!fd)
+		fd = signed_action(how, argc, argv);
+	if (!fd)
+		fd = kfunc_action(how, argc, argv);
 	if (fd >= 2)
 		return fd - 2;
 	if (fd == 1) {

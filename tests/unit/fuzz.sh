@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Bad input never crashes anything: the libFuzzer targets of tests/fuzz/
-# (policy parser, log reader, JSON log lines), built with ASan and UBSan
+# (policy parser, log reader, JSON log lines, learn's logs), built with ASan and UBSan
 # into the build dir of $WATCHBPF (`make fuzz-build`). Every regression
 # input under tests/fuzz/regressions/TARGET/ runs once, a test each; every
 # seed runs once; then each target fuzzes for FUZZ_SECONDS (20 by default).
@@ -12,7 +12,7 @@ W=${WATCHBPF:-build/watchbpf}
 build=$(cd "$(dirname "$W")" && pwd)
 fuzz=$build/fuzz
 secs=${FUZZ_SECONDS:-20}
-targets=(fuzz_policy fuzz_log fuzz_log_json)
+targets=(fuzz_policy fuzz_log fuzz_log_json fuzz_learn)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0

@@ -27,7 +27,7 @@ import signal
 import sys
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-SRC_DIRS = ["gatekeeper", "policy", "log", "integrity", "fsverity", "lib", "adopt"]
+SRC_DIRS = ["gatekeeper", "policy", "log", "integrity", "fsverity", "lib", "adopt", "learn"]
 
 
 def read(path):

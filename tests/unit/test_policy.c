@@ -254,11 +254,11 @@ TEST(policy_err_unknown_key)
 	EXPECT_ERR(
 		"name: x\nloaders:\n  - name: a\n    exce: {}\n",
 		"t.yaml:4:5: unknown key 'exce' in loader (expected: name, mode, on_deny, exec, programs, maps, "
-		"collateral, code)");
+		"collateral, code, tokens)");
 	EXPECT_ERR("name: x\nloaders:\n  - name: a\n    exec:\n      digets: " D256 "\n",
 		   "t.yaml:5:7: unknown key 'digets' in exec (expected: digest, signed, path)");
 	EXPECT_ERR("name: x\ndefault: {bfp: allow}\nloaders: []\n",
-		   "t.yaml:2:11: unknown key 'bfp' in default (expected: bpf, block, on_deny)");
+		   "t.yaml:2:11: unknown key 'bfp' in default (expected: bpf, block, on_deny, tokens)");
 	/* keys are case-sensitive; odd bytes in them are shown escaped */
 	EXPECT_ERR(
 		"Name: x\n",

@@ -822,7 +822,7 @@ TEST(policy_schema_err_loader_overrides)
 		   "t.yaml:6:14: 'on_deny' must be one of: deny, kill (got 'die')");
 	EXPECT_ERR(L0 "    programs: {type: [xdp]}\n",
 		   "t.yaml:6:16: unknown key 'type' in programs (expected: types, attach, names, "
-		   "deny_helpers, kernel_reads, max_insns, signed)");
+		   "deny_helpers, allow_helpers, deny_kfuncs, allow_kfuncs, kernel_reads, max_insns, signed)");
 	EXPECT_ERR(L0 "    programs: [xdp]\n",
 		   "t.yaml:6:15: 'programs' must be a mapping, got a sequence");
 	EXPECT_ERR(L0 "    programs:\n      signed: maybe\n",

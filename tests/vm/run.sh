@@ -19,13 +19,30 @@ keep_disk=${WBVM_KEEP_DISK:-}
 # the per-kernel part: virtio_blk.ko, appended as a second cpio archive
 mkdir -p "$work/m/lib/modules"
 cp "$kdir/virtio_blk.ko" "$work/m/lib/modules/"
-# overlayfs, for measured identity under container images (no dependencies)
-ovl=$(find "$kdir/modules" -name 'overlay.ko*' 2>/dev/null | head -1)
-case "$ovl" in
-*.xz) xz -dc "$ovl" >"$work/m/lib/modules/overlay.ko" ;;
-*.zst) zstd -qdc "$ovl" >"$work/m/lib/modules/overlay.ko" ;;
-?*) cp "$ovl" "$work/m/lib/modules/overlay.ko" ;;
-esac
+# Modules the scenarios load, with what they depend on (modules.dep), in
+# the order to insmod them (lib/modules/extra.order): overlayfs, for
+# measured identity under container images; nf_conntrack, whose kfuncs are
+# the tests' kfuncs from module BTF.
+unpack_ko() {
+	case "$1" in
+	*.xz) xz -dc "$1" ;;
+	*.zst) zstd -qdc "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
+: >"$work/m/lib/modules/extra.order"
+for mod in overlay nf_conntrack; do
+	dep=$(grep -E "(^|/)$mod\.ko(\.xz|\.zst)?:" "$kdir/modules/modules.dep" 2>/dev/null | head -1)
+	[ -n "$dep" ] || continue
+	# "mod.ko: a.ko b.ko": b, then a, then mod
+	for f in $(echo "${dep#*:}" | tr ' ' '\n' | tac) "${dep%%:*}"; do
+		[ -n "$f" ] || continue
+		name=$(basename "$f" | sed -E 's/\.(xz|zst)$//')
+		grep -qx "$name" "$work/m/lib/modules/extra.order" && continue
+		unpack_ko "$kdir/modules/$f" >"$work/m/lib/modules/$name" || continue
+		echo "$name" >>"$work/m/lib/modules/extra.order"
+	done
+done
 (cd "$work/m" && find . | cpio -o -H newc --quiet) | gzip -1 >"$work/mod.cpio.gz"
 cat "$initrd" "$work/mod.cpio.gz" >"$work/initrd"
 

@@ -37,7 +37,8 @@ real() {
 	cp "$1" "$dir/real/$2"
 	printf '%s' "$2" >>"$dir/real/$2"
 }
-for n in bpftool alice bob carol b_type b_attach b_name b_size b_helper b_read b_none; do
+for n in bpftool alice bob carol b_type b_attach b_name b_size b_helper b_read b_none \
+	k_open k_deny k_allow k_kread; do
 	real "$(command -v bpftool)" $n
 done
 for n in exec x_helper x_read x_name x_size x_map; do
@@ -99,6 +100,21 @@ cp "$dir/bin/bob" "$dir/signed/bob-unsigned"
 # a library signed by the CI key: code trusted by its signature
 cp "$build/progs/evil.so" "$dir/signed/lib-signed.so"
 sign ci "$dir/signed/lib-signed.so"
+# Signed BPF programs (94-signed-progs.sh): the instructions of an XDP
+# program (r0 = XDP_PASS; exit) and detached PKCS#7 signatures of exactly
+# those bytes, as the kernel verifies them: no signed attributes and no
+# certificates (the key is found in the keyring), like scripts/sign-file.
+sp=$dir/sigprog
+mkdir -p "$sp"
+printf '\267\000\000\000\002\000\000\000\225\000\000\000\000\000\000\000' >"$sp/pass.insns"
+for k in ci other; do
+	openssl cms -sign -binary -noattr -nocerts -md sha256 -outform DER -in "$sp/pass.insns" \
+		-signer "$keys/$k.pem" -inkey "$keys/$k.key" -out "$sp/pass.$k.p7s" ||
+		{ echo "stage.sh: openssl cms failed" >&2; exit 1; }
+done
+openssl x509 -in "$keys/other.pem" -outform DER -out "$sp/other.der"
+# no PKCS#7 at all: the first bytes of a signature, cut short
+head -c 40 "$sp/pass.ci.p7s" >"$sp/pass.bogus.p7s"
 # collateral for alice
 mkdir -p "$dir/coll"
 cp "$dir/bpf/xdp_pass.bpf.o" "$dir/coll/good.o"
