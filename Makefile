@@ -153,7 +153,8 @@ FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer -std=gnu11 -Wall -Wextra -Werror 
 		-Wno-missing-field-initializers -D_GNU_SOURCE -DWATCHBPF_VERSION='"$(VERSION)"' \
 		-I. $(FUZZ_SAN)
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(wildcard lib/*.c fsverity/*.c policy/*.c \
-		 log/*.c integrity/*.c adopt/*.c learn/*.c) gatekeeper/config.c tests/fuzz/fuzz_common.c)
+		 log/*.c integrity/*.c adopt/*.c learn/*.c) gatekeeper/config.c gatekeeper/tokens.c \
+		 tests/fuzz/fuzz_common.c)
 FUZZ_TARGETS := $(addprefix $(FUZZ_DIR)/,fuzz_policy fuzz_log fuzz_log_json fuzz_learn)
 
 .PHONY: fuzz fuzz-build

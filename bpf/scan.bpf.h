@@ -24,6 +24,7 @@
 
 #define WB_SCAN_CHUNK 32 /* instructions read per bpf_loop step (256 bytes of stack) */
 #define WB_PSEUDO_KFUNC_CALL 2 /* uapi bpf.h: a define, not in BTF */
+#define WB_MAX_PROG_INSNS 1000000 /* BPF_COMPLEXITY_LIMIT_INSNS: no program is longer */
 
 /* The includer's: the reason a loader may not call kfunc TYPE_ID of the
  * BTF at fd_array[OFF] (0: vmlinux), or 0; *btf_id its BTF object's id. */

@@ -40,15 +40,20 @@ static __always_inline __u8 scan_kfunc(struct wbpf_scan *s, __u32 type_id, __s16
 }
 
 /* What a program the bpf hook logs calls, from the caller's copy of its
- * instructions: what learning from an audit run needs (learn/). */
+ * instructions: what learning from an audit run needs (learn/). Not for a
+ * load refused for real: Eve's flood of them would have each one scan
+ * (the kernel has not checked insn_cnt yet: at most its own limit). */
 static __always_inline void describe_calls(struct wbpf_event *e, union bpf_attr *attr)
 {
-	struct wbpf_scan *s = scan_begin();
+	struct wbpf_scan *s;
 
+	if (e->action != WB_ACT_APPROVED && !(e->flags & WB_EV_AUDIT))
+		return;
+	s = scan_begin();
 	if (!s)
 		return;
 	s->insns = BPF_CORE_READ(attr, insns);
-	s->len = e->insn_cnt;
+	s->len = e->insn_cnt < WB_MAX_PROG_INSNS ? e->insn_cnt : WB_MAX_PROG_INSNS;
 	s->fd_array = BPF_CORE_READ(attr, fd_array);
 	s->user = 1;
 	s->collect = 1;
