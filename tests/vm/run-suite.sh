@@ -28,7 +28,7 @@ one_kernel() {
 	rel=$(cat "$k/release")
 	log="$out/console-$rel.log"
 	start=$(date +%s)
-	"$here/run.sh" "$k" "$out/initramfs.cpio.gz" "$out/disk" "$log" "${VM_TIMEOUT:-1800}"
+	"$here/run.sh" "$k" "$out/initramfs.cpio.gz" "$out/disk" "$log" "${VM_TIMEOUT:-3000}"
 	rc=$?
 	secs=$(( $(date +%s) - start ))
 	ok=$(grep -c '^ok - ' "$log")
