@@ -117,7 +117,8 @@ expect_ok "allow_kfuncs: a program without kfuncs" $R/k_allow prog load $O/xdp_p
 
 # ---- a load refused for real is not scanned: Eve's flood of them must
 # not have the hook read each one's instructions (their count unchecked yet)
-expect_eperm "Eve (no loader) loads a program: refused" bpftool prog load $O/kp_read.bpf.o $P/eve
+cp $B/alice /tmp/eve # off the verity disk: no loader
+expect_eperm "Eve (no loader) loads a program: refused" /tmp/eve prog kprobe 5 eve_prog
 
 # ---- kernel_reads: false covers the kfuncs that read kernel memory
 expect_eperm "kernel_reads: false denies bpf_rdonly_cast" $R/k_kread prog load $O/kf_cast.bpf.o $P/t
@@ -149,7 +150,7 @@ expect_line "JSON: and module kfuncs, by name" \
 	'"name":"kf_ct",.*"kfuncs":"bpf_ct_release,bpf_xdp_ct_lookup"' $J
 expect_line "JSON: and the helpers it calls" \
 	'"name":"kp_read",.*"helpers":"get_current_task,probe_read_kernel","kfuncs":""' $J
-expect_line "JSON: Eve's refused load is logged" '"op":"load","action":"BPFDenied".*"name":"kp_read"' $J
+expect_line "JSON: Eve's refused load is logged" '"op":"load","action":"BPFDenied".*"name":"eve_prog"' $J
 expect_no_line "JSON: ... without a scan of her instructions" '"action":"BPFDenied".*"helpers":"' $J
 expect_line "JSON: a loader's record names its executable" \
 	"\"loader\":\"k_open\",.*\"exe\":\"$R/k_open\",\"exe_digest\":\"$(dg k_open)\"" $J
