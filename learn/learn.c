@@ -103,12 +103,7 @@ void strset_free(struct strset *s)
 
 bool learn_kname_ok(const char *s, size_t len)
 {
-	if (!len || len > WB_KNAME_MAX || s[0] < 'a' || s[0] > 'z')
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return false;
-	return true;
+	return wb_kname_ok(s, len);
 }
 
 bool learn_objname_ok(const char *s, size_t len)

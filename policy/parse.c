@@ -1127,7 +1127,7 @@ static bool glob_is_star(const char *g)
 
 /* Kernel names as the policy spells them: BPF_FUNC_probe_write_user is
  * probe_write_user, BPF_PROG_TYPE_XDP is xdp. */
-static bool kname_ok(const char *s, size_t len)
+bool wb_kname_ok(const char *s, size_t len)
 {
 	if (!len || len > WB_KNAME_MAX || s[0] < 'a' || s[0] > 'z')
 		return false;
@@ -1154,7 +1154,7 @@ static const char *kname_hint(const struct field *f, const char *s, size_t len, 
 	for (n = 0; n < len; n++)
 		name[n] = (s[n] >= 'A' && s[n] <= 'Z') ? s[n] - 'A' + 'a' : s[n];
 	name[n] = '\0';
-	if (kname_ok(name, n))
+	if (wb_kname_ok(name, n))
 		snprintf(buf, size, "; write '%s'", name);
 	return buf;
 }
@@ -1219,7 +1219,7 @@ static int list_item(struct yerr *e, const struct field *f, const struct ynode *
 		return perr(e, v, "entries of '%s' must not contain NUL characters", f->key);
 	switch (f->item) {
 	case ITEM_NAME:
-		if (!kname_ok(v->str, v->len))
+		if (!wb_kname_ok(v->str, v->len))
 			return perr(e, v,
 				    "entries of '%s' must be 1..%d characters of [a-z0-9_], "
 				    "starting with a letter (got '%s'%s)",

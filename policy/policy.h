@@ -276,6 +276,10 @@ enum wb_access wb_loader_map_access(const struct wb_loader *l, const char *map_n
 extern const char *const wb_kernel_read_helpers[];
 extern const size_t wb_nr_kernel_read_helpers;
 
+/* A kernel name as policies spell them: [a-z][a-z0-9_]*, at most
+ * WB_KNAME_MAX (BPF_FUNC_probe_write_user is probe_write_user). */
+bool wb_kname_ok(const char *s, size_t len);
+
 /* kfuncs that 'kernel_reads: false' denies (policy/kfuncs.c) */
 extern const char *const wb_kernel_read_kfuncs[];
 extern const size_t wb_nr_kernel_read_kfuncs;
