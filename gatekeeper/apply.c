@@ -34,12 +34,6 @@ int apply_clear_gen(int fd, unsigned int gen)
 	return errno == ENOENT ? 0 : -errno;
 }
 
-/* Removes every digest of generation gen. */
-static int clear_digests(int fd, unsigned int gen)
-{
-	return apply_clear_gen(fd, gen);
-}
-
 /* Puts D in the code map for generation gen: for every loader (id 0), or
  * adds loader id to those who may run it. */
 static int add_code(int fd, unsigned int gen, const struct fsv_digest *d, unsigned int id)
@@ -64,7 +58,7 @@ static int apply_code(int fd, const struct wb_policy *pol, const struct wb_confi
 		      unsigned int gen, char *err, size_t errlen)
 {
 	const struct wb_digest_list *dl;
-	int ret = clear_digests(fd, gen);
+	int ret = apply_clear_gen(fd, gen);
 
 	if (ret) {
 		snprintf(err, errlen, "clearing code digests: %s", strerror(-ret));
@@ -95,7 +89,7 @@ int apply_generation(struct watchbpf *skel, const struct wb_policy *pol,
 	int defd = bpf_map__fd(skel->maps.defaults);
 	int ret;
 
-	ret = clear_digests(dfd, gen);
+	ret = apply_clear_gen(dfd, gen);
 	if (ret) {
 		snprintf(err, errlen, "clearing digests: %s", strerror(-ret));
 		return ret;
